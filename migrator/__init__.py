@@ -1,0 +1,3 @@
+"""migrator: move Python code off OpenAI's retiring models."""
+
+__version__ = "0.1.0"

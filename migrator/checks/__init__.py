@@ -1,0 +1,16 @@
+"""The registry of checks. Each module holds one check and the rules (codes) it reports."""
+
+from __future__ import annotations
+
+from migrator.checks.base import Check, Rule
+from migrator.checks.retiring_models import RetiringModels
+
+ALL_CHECKS: tuple[type[Check], ...] = (RetiringModels,)
+
+
+def all_rules() -> list[Rule]:
+    return sorted((rule for check in ALL_CHECKS for rule in check.rules), key=lambda r: r.code)
+
+
+def rule_by_code(code: str) -> Rule | None:
+    return next((rule for rule in all_rules() if rule.code == code), None)

@@ -1,0 +1,80 @@
+"""What every check is: a batchable LibCST visitor that reports through a shared context."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+
+from migrator.findings import Fix
+from migrator.ruleset import RuleSet, SnapshotMode
+
+
+@dataclass(frozen=True)
+class Example:
+    code: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A finding code's documentation; ``invalid``/``valid`` examples double as tests."""
+
+    code: str
+    name: str
+    summary: str
+    fix: str  # "safe", "unsafe", "sometimes" or "never"
+    description: str
+    invalid: Sequence[Example] = ()
+    valid: Sequence[Example] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """A finding still tied to its node; the engine turns it into a positioned Finding."""
+
+    node: cst.CSTNode
+    code: str
+    message: str
+    fix: Fix | None = None
+    new_node: cst.CSTNode | None = None
+
+
+@dataclass
+class CheckContext:
+    """Per-file state shared by the checks of one traversal.
+
+    ``parents`` is kept by the traversal: while a node's ``visit_`` method runs, ``parents[-1]``
+    is that node's parent. Keeping this stack is far cheaper than LibCST's ParentNodeProvider.
+    """
+
+    ruleset: RuleSet
+    snapshot: SnapshotMode
+    parents: list[cst.CSTNode] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        code: str,
+        message: str,
+        fix: Fix | None = None,
+        new_node: cst.CSTNode | None = None,
+    ) -> None:
+        self.reports.append(Report(node, code, message, fix, new_node))
+
+
+class Check(cst.BatchableCSTVisitor):
+    """Base class: subclasses declare their ``rules`` and ``visit_<Node>`` methods."""
+
+    rules: ClassVar[Sequence[Rule]] = ()
+
+    def __init__(self, context: CheckContext) -> None:
+        super().__init__()
+        self.context = context
+
+    @classmethod
+    def codes(cls) -> frozenset[str]:
+        return frozenset(rule.code for rule in cls.rules)

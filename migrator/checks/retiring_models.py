@@ -1,0 +1,295 @@
+"""MIG001 and MIG002: string literals whose whole value is a retiring model ID."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from migrator.checks.base import Check, CheckContext, Example, Rule
+from migrator.findings import Fix
+from migrator.ruleset import Migration, Retirement
+from migrator.strings import literal_value, replacement_literal
+
+MIG001 = Rule(
+    code="MIG001",
+    name="retiring-model",
+    summary="Retiring model ID with a drop-in replacement",
+    fix="sometimes",
+    description=(
+        "A string literal whose whole value is a retiring model ID (gpt-4o, gpt-4o-mini, "
+        "gpt-4.5-preview and their dated snapshots), also behind a provider prefix such as "
+        "'openai/' or 'openrouter/openai/', which is kept. Prose that mentions a model, "
+        "comments and docstrings are not findings.\n\n"
+        "The fix is safe where the literal is a value: keyword and positional arguments, "
+        "assignments, defaults, dict values, list and tuple items, return values. It is unsafe "
+        "(applied only with --unsafe-fixes) where the rewrite can change behaviour: dict keys, "
+        "subscripts, comparison operands, match patterns, arguments of str methods, a "
+        "collection that would then hold the same ID twice, and Azure deployment names "
+        "('azure/' prefixes, model= on an Azure client, azure_deployment=)."
+    ),
+    invalid=(
+        Example('client.chat.completions.create(model="gpt-4o", messages=[])'),
+        Example('llm = ChatOpenAI(model_name="openai/gpt-4o-mini-2024-07-18")'),
+        Example('PRICES = {"gpt-4o": 2.5}', "unsafe: a dict key"),
+        Example('if model == "gpt-4o":\n    pass', "unsafe: a comparison operand"),
+    ),
+    valid=(
+        Example('client.chat.completions.create(model="gpt-4.1", messages=[])'),
+        Example('prompt = "use gpt-4o here"'),
+        Example('"""Calls gpt-4o."""'),
+        Example('model = "GPT-4o"', "model IDs are case-sensitive"),
+    ),
+)
+
+MIG002 = Rule(
+    code="MIG002",
+    name="retiring-model-no-replacement",
+    summary="Retiring model ID with no drop-in GPT-4.1 replacement",
+    fix="never",
+    description=(
+        "A string literal naming a retiring model that the GPT-4.1 family cannot stand in for: "
+        "the audio, realtime, search, transcribe and text-to-speech variants of gpt-4o, and "
+        "models fine-tuned on a gpt-4o base. The finding gives the reason; the migration needs "
+        "a person (another endpoint, another model, or re-tuning)."
+    ),
+    invalid=(
+        Example('client.chat.completions.create(model="gpt-4o-audio-preview", messages=[])'),
+        Example('MODEL = "ft:gpt-4o-mini-2024-07-18:acme::abc123"'),
+    ),
+    valid=(
+        Example('client.audio.speech.create(model="tts-1", voice="alloy", input="hi")'),
+        Example('MODEL = "ft:gpt-4.1-mini-2025-04-14:acme::abc123"'),
+    ),
+)
+
+# Keyword arguments whose value names a deployment, not a model (Azure OpenAI, langchain,
+# llama_index): rewriting the string points the call at a deployment that does not exist.
+DEPLOYMENT_KEYWORDS = frozenset(
+    {"azure_deployment", "deployment_name", "deployment_id", "deployment", "engine"}
+)
+MODEL_KEYWORDS = frozenset({"model", "model_name"})
+AZURE_CLIENTS = frozenset({"AzureOpenAI", "AsyncAzureOpenAI", "AzureChatOpenAI"})
+# str methods whose argument is matched against text: a prefix or substring test keeps meaning
+# only if every string it is tested against moves the same way.
+STR_METHODS = frozenset(
+    {
+        "startswith",
+        "endswith",
+        "find",
+        "rfind",
+        "index",
+        "rindex",
+        "count",
+        "replace",
+        "split",
+        "rsplit",
+        "partition",
+        "rpartition",
+        "removeprefix",
+        "removesuffix",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "__contains__",
+        "__eq__",
+    }
+)
+# Parents under which a literal is a plain value that may change without changing logic.
+_VALUE_PARENTS = (
+    cst.Assign,
+    cst.AnnAssign,
+    cst.Return,
+    cst.Param,
+    cst.IfExp,
+    cst.BooleanOperation,
+    cst.Yield,
+    cst.Lambda,
+    cst.Await,
+    cst.StarredElement,
+    cst.NamedExpr,
+    cst.Arg,
+)
+
+
+@dataclass
+class _Pending:
+    """A model= argument whose safety depends on whether its client is an Azure client."""
+
+    node: cst.SimpleString
+    migration: Migration
+    receivers: tuple[str, ...]
+
+
+class RetiringModels(Check):
+    rules = (MIG001, MIG002)
+
+    def __init__(self, context: CheckContext) -> None:
+        super().__init__(context)
+        self._azure_clients: set[str] = set()
+        self._pending: list[_Pending] = []
+
+    # -- Azure clients: names bound to AzureOpenAI(...) anywhere in the file -------------------
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if _is_azure_constructor(node.value):
+            for target in node.targets:
+                name = _dotted(target.target)
+                if name:
+                    self._azure_clients.add(name)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None and _is_azure_constructor(node.value):
+            name = _dotted(node.target)
+            if name:
+                self._azure_clients.add(name)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None and _is_azure_constructor(node.item):
+            name = _dotted(node.asname.name)
+            if name:
+                self._azure_clients.add(name)
+
+    # -- string literals -----------------------------------------------------------------------
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        parents = self.context.parents
+        parent = parents[-1]
+        # A piece of an implicit concatenation is not the whole value; a bare string statement
+        # is a docstring or a no-op, never a model reference.
+        if isinstance(parent, (cst.ConcatenatedString, cst.Expr)):
+            return
+        value = literal_value(node)
+        if value is None:
+            return
+        found = self.context.ruleset.classify(value, self.context.snapshot)
+        if found is None:
+            return
+        if isinstance(found, Retirement):
+            self.context.report(
+                node,
+                "MIG002",
+                f"'{found.ref.text}' retires with no drop-in GPT-4.1 replacement: {found.reason}",
+            )
+            return
+        if found.deployment:
+            self._report_migration(node, found, "an Azure deployment name, not a model name")
+            return
+        reason = self._unsafe_reason(node, found)
+        if isinstance(reason, tuple):
+            self._pending.append(_Pending(node, found, reason))
+        else:
+            self._report_migration(node, found, reason)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for pending in self._pending:
+            azure = any(r in self._azure_clients for r in pending.receivers)
+            reason = "model= on an Azure client names a deployment, not a model" if azure else None
+            self._report_migration(pending.node, pending.migration, reason)
+        self._pending.clear()
+
+    def _report_migration(
+        self, node: cst.SimpleString, migration: Migration, unsafe_reason: str | None
+    ) -> None:
+        literal = replacement_literal(node, migration.new_text)
+        self.context.report(
+            node,
+            "MIG001",
+            f"'{migration.ref.text}' retires: use '{migration.new_text}'",
+            fix=Fix(literal, safe=unsafe_reason is None, reason=unsafe_reason or ""),
+            new_node=node.with_changes(value=literal),
+        )
+
+    def _unsafe_reason(
+        self, node: cst.SimpleString, migration: Migration
+    ) -> str | tuple[str, ...] | None:
+        """Why rewriting this literal could change behaviour; None when it is a plain value.
+
+        A tuple means "decide at the end of the file": the receivers of a model= call, which
+        is unsafe if any of them turns out to be an Azure client.
+        """
+        parents = self.context.parents
+        parent = parents[-1]
+        grand = parents[-2] if len(parents) > 1 else None
+        if isinstance(parent, cst.Arg) and isinstance(grand, cst.Call):
+            keyword = parent.keyword.value if parent.keyword else None
+            if keyword in DEPLOYMENT_KEYWORDS:
+                return f"{keyword}= names a deployment, not a model"
+            func = grand.func
+            if isinstance(func, cst.Attribute) and func.attr.value in STR_METHODS:
+                return f"argument of .{func.attr.value}(): a text match changes meaning"
+            if keyword in MODEL_KEYWORDS:
+                if _is_azure_constructor(grand):
+                    return f"{keyword}= on an Azure client names a deployment, not a model"
+                return _receivers(func)
+            return None
+        if isinstance(parent, cst.DictElement):
+            if parent.key is node:
+                return "a dict key: lookups by the old ID would miss"
+            key = literal_value(parent.key) if isinstance(parent.key, cst.SimpleString) else None
+            if key in DEPLOYMENT_KEYWORDS:
+                return f"the '{key}' value names a deployment, not a model"
+            return None
+        if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
+            return "a comparison operand: the test would match other models"
+        if isinstance(parent, (cst.Index, cst.SubscriptElement)):
+            return "a subscript: lookups by the old ID would miss"
+        if isinstance(parent, (cst.MatchValue, cst.MatchSingleton)):
+            return "a match pattern: the case would match other models"
+        if isinstance(parent, cst.Element) and isinstance(grand, (cst.List, cst.Tuple, cst.Set)):
+            holder = parents[-3] if len(parents) > 2 else None
+            if isinstance(holder, (cst.Comparison, cst.ComparisonTarget)):
+                return "in a collection compared against: the test would match other models"
+            if self._would_duplicate(node, grand, migration.new_text):
+                return f"the collection already holds '{migration.new_text}'"
+            return None
+        if isinstance(parent, _VALUE_PARENTS):
+            return None
+        return f"used as {type(parent).__name__}, not as a plain value"
+
+    def _would_duplicate(
+        self, node: cst.SimpleString, collection: cst.List | cst.Tuple | cst.Set, new_text: str
+    ) -> bool:
+        ruleset, snapshot = self.context.ruleset, self.context.snapshot
+        for element in collection.elements:
+            other = element.value
+            if other is node or not isinstance(other, cst.SimpleString):
+                continue
+            value = literal_value(other)
+            if value is None:
+                continue
+            found = ruleset.classify(value, snapshot)
+            after = found.new_text if isinstance(found, Migration) else value
+            if after == new_text:
+                return True
+        return False
+
+
+def _is_azure_constructor(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Await):
+        node = node.expression
+    if not isinstance(node, cst.Call):
+        return False
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+    return name in AZURE_CLIENTS
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def _receivers(func: cst.BaseExpression) -> tuple[str, ...]:
+    """The objects a method is called on: ``a.b.create`` -> ``a``, ``a.b``."""
+    names = []
+    while isinstance(func, cst.Attribute):
+        func = func.value
+        dotted = _dotted(func)
+        if dotted:
+            names.append(dotted)
+    return tuple(names)

@@ -1,0 +1,196 @@
+"""``[tool.migrator]`` settings: found, read, validated and merged with the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migrator import tomlcompat as tomllib
+from migrator.checks import all_rules
+from migrator.ruleset import RuleSet, RuleSetError, SnapshotMode
+
+CONFIG_FILE = "pyproject.toml"
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the CLI exits 2 with this message."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know, after config and command line are merged."""
+
+    ruleset: RuleSet
+    snapshot: SnapshotMode = SnapshotMode.AUTO
+    select: tuple[str, ...] = ("MIG",)
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+    root: Path = field(default_factory=Path.cwd)  # exclude patterns are relative to this
+    config_path: Path | None = None
+
+    def is_selected(self, code: str) -> bool:
+        return code.startswith(self.select) and not code.startswith(self.ignore or ("\0",))
+
+    @property
+    def selected_codes(self) -> frozenset[str]:
+        return frozenset(rule.code for rule in all_rules() if self.is_selected(rule.code))
+
+
+# key in [tool.migrator] -> (expected type, description for error messages)
+_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "snapshot": (str, 'one of "auto", "always", "never"'),
+    "select": (list, "a list of finding codes"),
+    "ignore": (list, "a list of finding codes"),
+    "exclude": (list, "a list of gitignore-style patterns"),
+    "unsafe-fixes": (bool, "true or false"),
+    "rules": (str, "a path to a rule file"),
+    "models": (dict, 'a table of "old-model" = "new-model"'),
+}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.migrator] table, searching upward."""
+    for directory in (start, *start.parents):
+        candidate = directory / CONFIG_FILE
+        if candidate.is_file():
+            try:
+                data = _read_toml(candidate)
+            except ConfigError:
+                return candidate  # report the broken file rather than silently skip it
+            if "migrator" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_settings(
+    config_path: Path | None = None,
+    *,
+    cwd: Path | None = None,
+    snapshot: str | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    unsafe_fixes: bool | None = None,
+    rules_path: Path | None = None,
+) -> Settings:
+    """Read the config (explicit, or found from ``cwd``) and apply command-line overrides."""
+    cwd = cwd or Path.cwd()
+    if config_path is not None and not config_path.is_file():
+        raise ConfigError(f"config file not found: {config_path}")
+    path = config_path or find_config(cwd)
+    table: Mapping[str, Any] = {}
+    if path is not None:
+        data = _read_toml(path)
+        tool = data.get("tool", {})
+        if isinstance(tool, dict) and "migrator" in tool:
+            table = tool["migrator"]
+        elif config_path is not None and path.name != CONFIG_FILE:
+            table = data  # a dedicated migrator.toml holds the settings at top level
+    where = f"{path}" if path else "command line"
+    _check_types(table, where)
+    root = path.parent if path else cwd
+
+    rule_file = rules_path or (root / table["rules"] if "rules" in table else None)
+    try:
+        ruleset = RuleSet.load(rule_file)
+    except RuleSetError as exc:
+        raise ConfigError(str(exc)) from exc
+    models = table.get("models", {})
+    if models:
+        _check_models(models, ruleset, where)
+        ruleset = ruleset.with_overrides(models)
+
+    mode = snapshot if snapshot is not None else table.get("snapshot", "auto")
+    try:
+        snapshot_mode = SnapshotMode(mode)
+    except ValueError:
+        raise ConfigError(
+            f"{where}: snapshot = {mode!r}: expected one of auto, always, never"
+        ) from None
+
+    chosen = tuple(select) if select else tuple(table.get("select", ("MIG",)))
+    ignored = tuple(table.get("ignore", ())) + tuple(ignore)
+    _check_codes(chosen, "select", where)
+    _check_codes(ignored, "ignore", where)
+    return Settings(
+        ruleset=ruleset,
+        snapshot=snapshot_mode,
+        select=chosen,
+        ignore=ignored,
+        exclude=tuple(table.get("exclude", ())),
+        unsafe_fixes=bool(table.get("unsafe-fixes", False))
+        if unsafe_fixes is None
+        else unsafe_fixes,
+        root=root.resolve(),
+        config_path=path,
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            data: dict[str, Any] = tomllib.load(f)
+            return data
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def _check_types(table: Mapping[str, Any], where: str) -> None:
+    for key, value in table.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"{where}: unknown key [tool.migrator] {key!r} (known: {known})")
+        expected, description = _KEYS[key]
+        if not isinstance(value, expected):
+            raise ConfigError(f"{where}: [tool.migrator] {key} must be {description}")
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{where}: [tool.migrator] {key} must be {description}")
+
+
+def _check_codes(codes: Iterable[str], key: str, where: str) -> None:
+    known = [rule.code for rule in all_rules()]
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise ConfigError(f"{where}: {key}: unknown code {code!r} (known: {', '.join(known)})")
+
+
+def _check_models(models: Mapping[str, Any], ruleset: RuleSet, where: str) -> None:
+    retiring = set(ruleset.sources) | set(ruleset.no_replacement) | set(models)
+    sdk_models: frozenset[str] | None = None
+    for old, new in models.items():
+        label = f'{where}: [tool.migrator.models] "{old}"'
+        if not isinstance(new, str) or not new.strip() or not old.strip():
+            raise ConfigError(f"{label} must map to a model ID string")
+        if new in retiring:
+            raise ConfigError(
+                f"{label} = {new!r}: {new!r} is itself a model being migrated away from "
+                "(a mapping must end at a model that stays)"
+            )
+        if ruleset.target_for(new) is not None:
+            continue
+        if sdk_models is None:
+            sdk_models = _sdk_chat_models()
+        if new not in sdk_models:
+            raise ConfigError(
+                f"{label} = {new!r}: unknown model (not a target in the rule set"
+                + (
+                    " nor in the openai SDK's ChatModel list)"
+                    if sdk_models
+                    else "; install openai to allow models from its ChatModel list)"
+                )
+            )
+
+
+def _sdk_chat_models() -> frozenset[str]:
+    """The installed openai SDK's own model list; imported only when a config needs it."""
+    try:
+        import typing
+
+        from openai.types import ChatModel
+    except ImportError:
+        return frozenset()
+    return frozenset(arg for arg in typing.get_args(ChatModel) if isinstance(arg, str))

@@ -1,0 +1,58 @@
+"""Human-readable output: one ``path:line:col: CODE message`` line per finding, then a summary."""
+
+from __future__ import annotations
+
+from migrator.engine import Mode, RunResult
+from migrator.findings import Finding
+
+
+def finding_line(finding: Finding) -> str:
+    mark = ""
+    note = ""
+    if finding.fix is not None:
+        if finding.fix.safe:
+            mark = "[*] "
+        else:
+            note = f" (unsafe fix, with --unsafe-fixes: {finding.fix.reason})"
+    return (
+        f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {mark}"
+        f"{finding.message}{note}"
+    )
+
+
+def render(result: RunResult) -> str:
+    lines = [finding_line(f) for f in result.findings]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary(result: RunResult) -> str:
+    left = len(result.findings)
+    safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
+    if result.mode is Mode.LINT:
+        if not left:
+            return f"All clear: no findings in {_files(result.files_checked)}."
+        parts = [f"{_count(left)} in {_files(result.files_checked)}"]
+        if safe:
+            parts.append(f"{safe} fixable with 'migrator fix'")
+        if unsafe:
+            parts.append(f"{unsafe} more with 'migrator fix --unsafe-fixes'")
+        return ", ".join(parts) + "."
+    done = len(result.fixed)
+    verb = "Would fix" if result.mode is Mode.DIFF else "Fixed"
+    changed = len(result.changed_files)
+    head = f"{verb} {_count(done)} in {_files(changed)} ({_files(result.files_checked)} checked)"
+    if not left:
+        return head + "; nothing left."
+    tail = f"{_count(left)} left"
+    if unsafe:
+        tail += f", {unsafe} with an unsafe fix (--unsafe-fixes)"
+    return f"{head}; {tail}."
+
+
+def _count(n: int) -> str:
+    return f"{n} finding" + ("" if n == 1 else "s")
+
+
+def _files(n: int) -> str:
+    return f"{n} file" + ("" if n == 1 else "s")

@@ -1,0 +1,301 @@
+"""The migration rule set: which model IDs move where, and what each target accepts.
+
+The data lives in ``rules/*.toml``; this module only loads it and answers questions about it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any, Union
+
+from migrator import tomlcompat as tomllib
+
+DEFAULT_RULE_SET = "gpt-4.1"
+
+# Model IDs are short; anything longer is prose or data and can be rejected before any lookup.
+MAX_MODEL_REF_LENGTH = 200
+_DATED = re.compile(r"-\d{4}-\d{2}-\d{2}\Z")
+_PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/:")
+_FINE_TUNE_MARK = "ft:"
+
+
+class RuleSetError(Exception):
+    """The rule file is missing, malformed or inconsistent."""
+
+
+class SnapshotMode(str, Enum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    snapshot: str
+    max_output_tokens: int
+    context_window: int
+    inputs: frozenset[str]
+    outputs: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    replacement: str
+    dated: bool
+    max_output_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class NoReplacement:
+    id: str
+    reason: str
+    inputs: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A string literal's value split into provider prefix (kept on rewrite) and model ID."""
+
+    prefix: str
+    model: str
+
+    @property
+    def text(self) -> str:
+        return self.prefix + self.model
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A reference to a source model that has a drop-in replacement (MIG001)."""
+
+    ref: ModelRef
+    source: Source
+    new_model: str
+    deployment: bool
+
+    @property
+    def new_text(self) -> str:
+        return self.ref.prefix + self.new_model
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """A reference to a retiring model with no drop-in replacement (MIG002)."""
+
+    ref: ModelRef
+    reason: str
+
+
+Classification = Union[Migration, Retirement]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    description: str
+    targets: Mapping[str, Target]
+    sources: Mapping[str, Source]
+    no_replacement: Mapping[str, NoReplacement]
+    fine_tune_bases: frozenset[str]
+    deployment_prefixes: tuple[str, ...]
+    path: Path | None = None
+    _by_snapshot: Mapping[str, Target] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_snapshot", {t.snapshot: t for t in self.targets.values()})
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> RuleSet:
+        """Load a rule file; without a path, the bundled default rule set."""
+        try:
+            if path is None:
+                text = bundled_rules().joinpath(f"{DEFAULT_RULE_SET}.toml").read_text("utf-8")
+            else:
+                text = Path(path).read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleSetError(f"cannot read rule file {path}: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise RuleSetError(f"rule file {path} is not valid TOML: {exc}") from exc
+        return cls.from_dict(data, path=path)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], path: Path | None = None) -> RuleSet:
+        where = str(path) if path else "bundled rule set"
+        try:
+            targets = {
+                tid: Target(
+                    id=tid,
+                    snapshot=str(t["snapshot"]),
+                    max_output_tokens=int(t["max_output_tokens"]),
+                    context_window=int(t["context_window"]),
+                    inputs=frozenset(t["inputs"]),
+                    outputs=frozenset(t.get("outputs", ["text"])),
+                )
+                for tid, t in data["targets"].items()
+            }
+            sources = {
+                sid: Source(
+                    id=sid,
+                    replacement=str(s["replacement"]),
+                    dated=bool(s.get("dated", _DATED.search(sid) is not None)),
+                    max_output_tokens=s.get("max_output_tokens"),
+                )
+                for sid, s in data.get("sources", {}).items()
+            }
+            no_replacement = {
+                mid: NoReplacement(
+                    id=mid, reason=str(group["reason"]), inputs=frozenset(group.get("inputs", ()))
+                )
+                for group in data.get("no_replacement", [])
+                for mid in group["ids"]
+            }
+            bases = frozenset(data.get("fine_tuned", {}).get("bases", []))
+            prefixes = tuple(data.get("deployment_prefixes", []))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise RuleSetError(f"{where}: malformed rule set ({exc!r})") from exc
+        for source in sources.values():
+            if source.replacement not in targets:
+                raise RuleSetError(
+                    f"{where}: source {source.id!r} maps to {source.replacement!r}, "
+                    "which is not a target"
+                )
+        return cls(
+            name=str(data.get("name", where)),
+            description=str(data.get("description", "")),
+            targets=targets,
+            sources=sources,
+            no_replacement=no_replacement,
+            fine_tune_bases=bases,
+            deployment_prefixes=prefixes,
+            path=path,
+        )
+
+    def with_overrides(self, models: Mapping[str, str]) -> RuleSet:
+        """Apply ``[tool.migrator.models]``: each key now migrates to the given model.
+
+        The caller has validated the new models. One outside the rule set (an SDK model the
+        rule file does not describe) is written as given, and its limits are unknown.
+        """
+        sources = dict(self.sources)
+        no_replacement = dict(self.no_replacement)
+        for old, new in models.items():
+            no_replacement.pop(old, None)
+            previous = sources.get(old)
+            sources[old] = Source(
+                id=old,
+                replacement=new,
+                dated=previous.dated if previous else _DATED.search(old) is not None,
+                max_output_tokens=previous.max_output_tokens if previous else None,
+            )
+        return replace(self, sources=sources, no_replacement=no_replacement)
+
+    # -- questions -----------------------------------------------------------------------------
+
+    @property
+    def all_model_ids(self) -> frozenset[str]:
+        """Every ID the rule set names: what a fast screen has to look for."""
+        ids = set(self.sources) | set(self.no_replacement) | set(self.targets)
+        ids |= {t.snapshot for t in self.targets.values()}
+        return frozenset(ids)
+
+    def target_for(self, model: str) -> Target | None:
+        """The target a model ID is, by alias or snapshot."""
+        return self.targets.get(model) or self._by_snapshot.get(model)
+
+    def effective_target(self, model: str) -> Target | None:
+        """The target a request to ``model`` will reach after migration, if the rule set knows."""
+        source = self.sources.get(model)
+        if source is not None:
+            return self.targets.get(source.replacement)
+        return self.target_for(model)
+
+    def replacement(self, source: Source, snapshot: SnapshotMode) -> str:
+        target = self.targets.get(source.replacement)
+        if target is None:
+            return source.replacement
+        pin = snapshot is SnapshotMode.ALWAYS or (snapshot is SnapshotMode.AUTO and source.dated)
+        return target.snapshot if pin else target.id
+
+    def split_refs(self, value: str) -> Iterator[ModelRef]:
+        """Every way to read ``value`` as provider prefix + model ID, shortest prefix first."""
+        if not value or len(value) > MAX_MODEL_REF_LENGTH:
+            return
+        yield ModelRef("", value)
+        for i, ch in enumerate(value):
+            if ch in "/:" and i + 1 < len(value):
+                prefix = value[: i + 1]
+                if _is_provider_prefix(prefix):
+                    yield ModelRef(prefix, value[i + 1 :])
+
+    def resolve(self, value: str) -> tuple[ModelRef, str] | None:
+        """The model a string names, if it is one the rule set knows (``value`` may be prefixed)."""
+        for ref in self.split_refs(value):
+            if ref.model in self.sources or ref.model in self.no_replacement:
+                return ref, ref.model
+            if self.target_for(ref.model) is not None:
+                return ref, ref.model
+        return None
+
+    def classify(self, value: str, snapshot: SnapshotMode) -> Classification | None:
+        """What MIG001/MIG002 say about a string whose whole value is ``value``."""
+        for ref in self.split_refs(value):
+            base = self._fine_tune_base(ref.model)
+            if base is not None:
+                target = self.effective_target(base)
+                retune = f"re-tune on {target.snapshot}" if target else "re-tune on a GPT-4.1 model"
+                return Retirement(
+                    ref,
+                    f"fine-tuned on retiring {base}: the tuned weights do not "
+                    f"move to a new base; {retune}",
+                )
+            source = self.sources.get(ref.model)
+            if source is not None:
+                return Migration(
+                    ref=ref,
+                    source=source,
+                    new_model=self.replacement(source, snapshot),
+                    deployment=ref.prefix.startswith(self.deployment_prefixes)
+                    if self.deployment_prefixes
+                    else False,
+                )
+            retired = self.no_replacement.get(ref.model)
+            if retired is not None:
+                return Retirement(ref, retired.reason)
+        return None
+
+    def _fine_tune_base(self, model: str) -> str | None:
+        if not model.startswith(_FINE_TUNE_MARK):
+            return None
+        base = model[len(_FINE_TUNE_MARK) :].split(":", 1)[0]
+        return base if base in self.fine_tune_bases else None
+
+
+def bundled_rules() -> Traversable:
+    """The folder of bundled rule files.
+
+    A wheel ships ``rules/`` as the package ``migrator.rules``; a source checkout or an
+    editable install has it at the top of the repository, beside ``migrator/``.
+    """
+    try:
+        return resources.files("migrator.rules")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _is_provider_prefix(prefix: str) -> bool:
+    # Segments of [A-Za-z0-9_.-] each closed by '/' or ':', e.g. "openrouter/openai/".
+    # Checked by hand rather than with a repeated-group regex, which could backtrack.
+    if prefix[0] in "/:" or not _PREFIX_CHARS.issuperset(prefix):
+        return False
+    return all(a not in "/:" or b not in "/:" for a, b in zip(prefix, prefix[1:]))

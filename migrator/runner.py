@@ -1,0 +1,104 @@
+"""Check one source: parse once, walk once with every selected check, fix if asked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from migrator.checks import ALL_CHECKS
+from migrator.checks.base import CheckContext, Report
+from migrator.config import Settings
+from migrator.findings import Finding
+from migrator.suppression import is_suppressed, suppressions
+from migrator.traversal import replace_nodes, walk
+
+
+@dataclass
+class SourceResult:
+    """What checking one file's bytes produced."""
+
+    findings: list[Finding] = field(default_factory=list)  # left to report
+    fixed: list[Finding] = field(default_factory=list)  # fixes applied to ``new_source``
+    new_source: bytes | None = None  # set only when a fix changed the file
+    error: str | None = None
+    encoding: str = "utf-8"
+
+
+def check_source(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
+    """Run the selected checks over ``source``; with ``fix``, also apply the allowed fixes."""
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        return SourceResult(
+            error=f"syntax error at {exc.raw_line}:{exc.raw_column + 1}: {exc.message}"
+        )
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        # LibCST decodes bytes by the coding cookie/BOM and raises these when that fails.
+        return SourceResult(error=f"cannot decode source: {exc}")
+    except RecursionError:
+        return SourceResult(error="too deeply nested to parse")
+
+    context = CheckContext(settings.ruleset, settings.snapshot)
+    selected = settings.selected_codes
+    checks = [check(context) for check in ALL_CHECKS if check.codes() & selected]
+    try:
+        walk(module, checks, context.parents)
+    except RecursionError:
+        return SourceResult(error="too deeply nested to check")
+    reports = [r for r in context.reports if r.code in selected]
+    if not reports:
+        return SourceResult()
+
+    findings = _position(module, reports, path)
+    result = SourceResult(encoding=module.encoding)
+    replacements: dict[int, cst.CSTNode] = {}
+    for report, finding in findings:
+        applies = report.fix is not None and (report.fix.safe or settings.unsafe_fixes)
+        if fix and applies and report.new_node is not None:
+            replacements[id(report.node)] = report.new_node
+            result.fixed.append(finding)
+        else:
+            result.findings.append(finding)
+    if replacements:
+        new_source = replace_nodes(module, replacements).bytes
+        try:
+            cst.parse_module(new_source)
+        except (cst.ParserSyntaxError, SyntaxError, RecursionError):
+            return SourceResult(
+                findings=[f for _, f in findings],
+                error="the fixed source would not parse; file left unchanged",
+            )
+        if new_source != source:
+            result.new_source = new_source
+    return result
+
+
+def _position(module: cst.Module, reports: list[Report], path: str) -> list[tuple[Report, Finding]]:
+    """Attach line/column to reports and drop the suppressed ones.
+
+    Positions are resolved only here, for files that have findings: the metadata pass costs
+    several times the parse.
+    """
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    noqa = suppressions(module.code)
+    out = []
+    for report in reports:
+        where = positions[report.node]
+        lines = range(where.start.line, where.end.line + 1)
+        if noqa and is_suppressed(noqa, report.code, lines):
+            continue
+        finding = Finding(
+            path=path,
+            line=where.start.line,
+            column=where.start.column + 1,
+            end_line=where.end.line,
+            end_column=where.end.column + 1,
+            code=report.code,
+            message=report.message,
+            fix=report.fix,
+        )
+        out.append((report, finding))
+    out.sort(key=lambda pair: pair[1].sort_key)
+    return out
