@@ -296,6 +296,8 @@ def bundled_rules() -> Traversable:
 def _is_provider_prefix(prefix: str) -> bool:
     # Segments of [A-Za-z0-9_.-] each closed by '/' or ':', e.g. "openrouter/openai/".
     # Checked by hand rather than with a repeated-group regex, which could backtrack.
-    if prefix[0] in "/:" or not _PREFIX_CHARS.issuperset(prefix):
+    if not _PREFIX_CHARS.issuperset(prefix):
         return False
-    return all(a not in "/:" or b not in "/:" for a, b in zip(prefix, prefix[1:]))
+    segments = prefix[:-1].replace(":", "/").split("/")
+    # Empty, "." and ".." segments make a file path, not a provider route.
+    return all(segment.strip(".") for segment in segments)

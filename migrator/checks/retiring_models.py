@@ -241,7 +241,7 @@ class RetiringModels(Check):
             if isinstance(holder, (cst.Comparison, cst.ComparisonTarget)):
                 return "in a collection compared against: the test would match other models"
             if self._would_duplicate(node, grand, migration.new_text):
-                return f"the collection already holds '{migration.new_text}'"
+                return f"the collection would hold '{migration.new_text}' twice"
             return None
         if isinstance(parent, _VALUE_PARENTS):
             return None

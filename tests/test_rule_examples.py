@@ -1,0 +1,32 @@
+"""Every rule's documented examples (Fixit-style): invalid ones are flagged, valid ones not."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrator.checks import all_rules
+from migrator.config import load_settings
+from migrator.runner import check_source
+
+CASES = [
+    pytest.param(rule.code, example.code, kind, id=f"{rule.code}-{kind}-{i}")
+    for rule in all_rules()
+    for kind, examples in (("invalid", rule.invalid), ("valid", rule.valid))
+    for i, example in enumerate(examples)
+]
+
+
+@pytest.mark.parametrize(("code", "source", "kind"), CASES)
+def test_example(code: str, source: str, kind: str, in_tmp) -> None:
+    result = check_source(source.encode(), "example.py", load_settings(), fix=False)
+    assert result.error is None
+    codes = [f.code for f in result.findings]
+    if kind == "invalid":
+        assert code in codes
+    else:
+        assert code not in codes
+
+
+def test_every_rule_has_both_kinds_of_example() -> None:
+    for rule in all_rules():
+        assert rule.invalid and rule.valid, rule.code
