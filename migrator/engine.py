@@ -38,44 +38,69 @@ class RunResult:
         self.errors.sort(key=lambda e: e.path)
 
 
+@dataclass
+class FileOutcome:
+    """What checking one file gave: plain data, so a worker process can send it back."""
+
+    path: str
+    checked: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    changed: bool = False
+    diff: str | None = None
+
+
 def run(paths: Sequence[Path], settings: Settings, mode: Mode) -> RunResult:
     result = RunResult(mode)
     for item in iter_paths(paths, root=settings.root, exclude=settings.exclude):
         if isinstance(item, Missing):
-            result.errors.append(FileError(display_path(item.path), "no such file or directory"))
+            shown = display_path(item.path)
+            result.errors.append(FileError(shown, "no such file or directory"))
             continue
-        check_file(item, settings, mode, result)
+        add_outcome(result, process_file(item, settings, mode))
     result.sort()
     return result
 
 
-def check_file(path: Path, settings: Settings, mode: Mode, result: RunResult) -> None:
-    """Check one file and add what it gave to ``result``."""
-    shown = display_path(path)
+def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
+    result.files_checked += outcome.checked
+    result.findings.extend(outcome.findings)
+    result.fixed.extend(outcome.fixed)
+    result.errors.extend(outcome.errors)
+    if outcome.changed:
+        result.changed_files.append(outcome.path)
+    if outcome.diff:
+        result.diffs.append(outcome.diff)
+
+
+def process_file(path: Path, settings: Settings, mode: Mode) -> FileOutcome:
+    """Check one file; with FIX, write it back; with DIFF, describe the change."""
+    outcome = FileOutcome(display_path(path))
     try:
         source = path.read_bytes()
     except OSError as exc:
-        result.errors.append(FileError(shown, f"cannot read: {exc.strerror or exc}"))
-        return
-    result.files_checked += 1
-    checked = check_source(source, shown, settings, fix=mode is not Mode.LINT)
-    result.findings.extend(checked.findings)
+        outcome.errors.append(FileError(outcome.path, f"cannot read: {exc.strerror or exc}"))
+        return outcome
+    outcome.checked = True
+    checked = check_source(source, outcome.path, settings, fix=mode is not Mode.LINT)
+    outcome.findings = checked.findings
     if checked.error is not None:
-        result.errors.append(FileError(shown, checked.error))
+        outcome.errors.append(FileError(outcome.path, checked.error))
     if checked.new_source is None:
-        result.fixed.extend(checked.fixed)
-        return
+        return outcome
     if mode is Mode.DIFF:
-        result.diffs.append(unified_diff(shown, source, checked.new_source, checked.encoding))
+        outcome.diff = unified_diff(outcome.path, source, checked.new_source, checked.encoding)
     else:
         try:
             write_atomic(path, checked.new_source, expected=source)
         except WriteError as exc:
-            result.errors.append(FileError(shown, str(exc)))
-            result.findings.extend(checked.fixed)
-            return
-    result.fixed.extend(checked.fixed)
-    result.changed_files.append(shown)
+            outcome.errors.append(FileError(outcome.path, str(exc)))
+            outcome.findings.extend(checked.fixed)
+            return outcome
+    outcome.fixed = checked.fixed
+    outcome.changed = True
+    return outcome
 
 
 def unified_diff(path: str, old: bytes, new: bytes, encoding: str) -> str:

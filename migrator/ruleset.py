@@ -98,6 +98,18 @@ Classification = Union[Migration, Retirement]
 
 
 @dataclass(frozen=True)
+class RequestShapes:
+    """Where a request names its model, sets its output limit and carries its inputs."""
+
+    model_parameters: frozenset[str] = frozenset()
+    output_token_parameters: frozenset[str] = frozenset()
+    modalities_parameter: str = "modalities"
+    audio_output_parameter: str = "audio"
+    content_types: Mapping[str, str] = field(default_factory=dict)  # part "type" -> modality
+    typed_parts: Mapping[str, str] = field(default_factory=dict)  # constructor name -> modality
+
+
+@dataclass(frozen=True)
 class RuleSet:
     name: str
     description: str
@@ -106,6 +118,7 @@ class RuleSet:
     no_replacement: Mapping[str, NoReplacement]
     fine_tune_bases: frozenset[str]
     deployment_prefixes: tuple[str, ...]
+    requests: RequestShapes = field(default_factory=RequestShapes)
     path: Path | None = None
     _by_snapshot: Mapping[str, Target] = field(default_factory=dict, compare=False, repr=False)
 
@@ -162,6 +175,15 @@ class RuleSet:
             }
             bases = frozenset(data.get("fine_tuned", {}).get("bases", []))
             prefixes = tuple(data.get("deployment_prefixes", []))
+            req = data.get("requests", {})
+            requests = RequestShapes(
+                model_parameters=frozenset(req.get("model_parameters", ())),
+                output_token_parameters=frozenset(req.get("output_token_parameters", ())),
+                modalities_parameter=str(req.get("modalities_parameter", "modalities")),
+                audio_output_parameter=str(req.get("audio_output_parameter", "audio")),
+                content_types=dict(req.get("content_types", {})),
+                typed_parts=dict(req.get("typed_parts", {})),
+            )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RuleSetError(f"{where}: malformed rule set ({exc!r})") from exc
         for source in sources.values():
@@ -178,6 +200,7 @@ class RuleSet:
             no_replacement=no_replacement,
             fine_tune_bases=bases,
             deployment_prefixes=prefixes,
+            requests=requests,
             path=path,
         )
 
@@ -208,6 +231,11 @@ class RuleSet:
         ids = set(self.sources) | set(self.no_replacement) | set(self.targets)
         ids |= {t.snapshot for t in self.targets.values()}
         return frozenset(ids)
+
+    @property
+    def min_output_limit(self) -> int:
+        """The smallest output-token limit of any target: what an unresolved model gets."""
+        return min(t.max_output_tokens for t in self.targets.values())
 
     def target_for(self, model: str) -> Target | None:
         """The target a model ID is, by alias or snapshot."""

@@ -68,7 +68,6 @@ MIG002 = Rule(
 DEPLOYMENT_KEYWORDS = frozenset(
     {"azure_deployment", "deployment_name", "deployment_id", "deployment", "engine"}
 )
-MODEL_KEYWORDS = frozenset({"model", "model_name"})
 AZURE_CLIENTS = frozenset({"AzureOpenAI", "AsyncAzureOpenAI", "AzureChatOpenAI"})
 # str methods whose argument is matched against text: a prefix or substring test keeps meaning
 # only if every string it is tested against moves the same way.
@@ -218,7 +217,7 @@ class RetiringModels(Check):
             func = grand.func
             if isinstance(func, cst.Attribute) and func.attr.value in STR_METHODS:
                 return f"argument of .{func.attr.value}(): a text match changes meaning"
-            if keyword in MODEL_KEYWORDS:
+            if keyword in self.context.ruleset.requests.model_parameters:
                 if _is_azure_constructor(grand):
                     return f"{keyword}= on an Azure client names a deployment, not a model"
                 return _receivers(func)
