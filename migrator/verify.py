@@ -98,4 +98,4 @@ def shown_url(url: str) -> str:
     """``url`` without user info, query or fragment, which can hold credentials."""
     parts = urlsplit(url)
     netloc = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
