@@ -217,7 +217,7 @@ def rules() -> None:
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Describe a code (e.g. MIG001) with a flagged and a clean example."""
+    """Describe a code such as MIG001, with flagged and clean examples."""
     from migrator.checks import all_rules, rule_by_code
     from migrator.explain import explain as describe
 
