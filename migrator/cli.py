@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from migrator.engine import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Kept here rather than read from migrator.formats, which would import the engine at start-up;
+# tests/test_formats.py checks that the two agree.
+FORMAT_NAMES = ("text", "json", "github", "sarif", "junit")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -66,12 +69,17 @@ def common_options(func: F) -> F:
         click.option(
             "--format",
             "output_format",
-            type=click.Choice(["text", "json"]),
+            type=click.Choice(FORMAT_NAMES),
             default="text",
             show_default=True,
             help="Output format.",
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary."),
+        click.option(
+            "--statistics",
+            is_flag=True,
+            help="Print the number of findings per code instead of the findings.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -92,7 +100,7 @@ def lint(exit_zero: bool, **options: Any) -> None:
     from migrator.engine import Mode
 
     result = _run(Mode.LINT, options, unsafe_fixes=None)
-    _report(result, options["output_format"], options["quiet"])
+    _report(result, options)
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_OK)
@@ -107,26 +115,54 @@ def lint(exit_zero: bool, **options: Any) -> None:
     default=None,
     help="Also apply fixes that can change behaviour (dict keys, comparisons ...).",
 )
-def fix(diff: bool, unsafe_fixes: bool | None, **options: Any) -> None:
-    """Rewrite retiring model IDs in place (safe fixes only, unless --unsafe-fixes)."""
+@click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="Exit 1 when a file was rewritten, even if nothing is left to report.",
+)
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Rewrite files that have unstaged changes in git (mixing your edits with the fixes).",
+)
+def fix(
+    diff: bool,
+    unsafe_fixes: bool | None,
+    exit_non_zero_on_fix: bool,
+    allow_dirty: bool,
+    **options: Any,
+) -> None:
+    """Rewrite retiring model IDs in place (safe fixes only, unless --unsafe-fixes).
+
+    In a git work tree, a file with unstaged changes is not rewritten (stage or stash them,
+    or pass --allow-dirty).
+    """
     from migrator.engine import Mode
 
-    result = _run(Mode.DIFF if diff else Mode.FIX, options, unsafe_fixes=unsafe_fixes)
+    mode = Mode.DIFF if diff else Mode.FIX
+    result = _run(mode, options, unsafe_fixes=unsafe_fixes, allow_dirty=allow_dirty)
     if diff:
         click.echo("".join(result.diffs), nl=False)
-    _report(result, options["output_format"], options["quiet"], to_stderr=diff)
+    _report(result, options, to_stderr=diff)
     if result.errors:
         sys.exit(EXIT_ERROR)
     pending = diff and bool(result.diffs)
-    sys.exit(EXIT_FINDINGS if result.findings or pending else EXIT_OK)
+    changed = exit_non_zero_on_fix and bool(result.changed_files)
+    sys.exit(EXIT_FINDINGS if result.findings or pending or changed else EXIT_OK)
 
 
-def _run(mode: Any, options: dict[str, Any], unsafe_fixes: bool | None) -> RunResult:
+def _run(
+    mode: Any, options: dict[str, Any], unsafe_fixes: bool | None, allow_dirty: bool = False
+) -> RunResult:
     from migrator.engine import run
+    from migrator.progress import progress
 
+    if options["statistics"] and options["output_format"] not in ("text", "json"):
+        raise click.UsageError("--statistics works with --format text or json")
     settings = _settings(options, unsafe_fixes)
     paths = list(options["paths"]) or [Path(".")]
-    return run(paths, settings, mode)
+    with progress(enabled=not options["quiet"]) as on_file:
+        return run(paths, settings, mode, allow_dirty=allow_dirty, on_file=on_file)
 
 
 def _settings(options: dict[str, Any], unsafe_fixes: bool | None) -> Settings:
@@ -146,14 +182,104 @@ def _settings(options: dict[str, Any], unsafe_fixes: bool | None) -> Settings:
         sys.exit(EXIT_ERROR)
 
 
-def _report(result: RunResult, output_format: str, quiet: bool, to_stderr: bool = False) -> None:
-    from migrator.formats import FORMATS
-    from migrator.formats.text import summary
+def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False) -> None:
+    from migrator.colour import use_colour
+    from migrator.engine import Mode
+    from migrator.formats import FORMATS, fix_summary, statistics, text
 
+    output_format, quiet = options["output_format"], options["quiet"]
+    colour = use_colour(sys.stderr if to_stderr else sys.stdout)
     if output_format == "text" or not to_stderr:
-        out = FORMATS[output_format](result)
-        click.echo(out, nl=False, err=to_stderr)
+        if options["statistics"]:
+            out = statistics.render(result, output_format)
+        elif output_format == "text":
+            out = text.render(result, colour=colour)
+        else:
+            out = FORMATS[output_format](result)
+        click.echo(out, nl=False, err=to_stderr, color=colour)
     for error in result.errors:
         click.echo(f"{error.path}: error: {error.message}", err=True)
     if output_format == "text" and not quiet:
-        click.echo(summary(result), err=to_stderr)
+        click.echo(text.summary(result), err=to_stderr)
+        if result.mode is not Mode.LINT:
+            click.echo(fix_summary.details(result), nl=False, err=to_stderr)
+
+
+@main.command()
+def rules() -> None:
+    """List every check: code, name, fix safety and summary."""
+    from migrator.checks import all_rules
+    from migrator.explain import rules_table
+
+    click.echo(rules_table(all_rules()), nl=False)
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Describe a code such as MIG001, with flagged and clean examples."""
+    from migrator.checks import all_rules, rule_by_code
+    from migrator.explain import explain as describe
+
+    rule = rule_by_code(code.strip().upper())
+    if rule is None:
+        known = ", ".join(r.code for r in all_rules())
+        click.echo(f"migrator: error: unknown code {code!r} (known: {known})", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(describe(rule), nl=False)
+
+
+@main.command()
+@click.option(
+    "--snapshot",
+    type=click.Choice(["auto", "always", "never"]),
+    help="Check the targets as this snapshot mode writes them (default: from the config).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (default: nearest pyproject.toml with [tool.migrator]).",
+)
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Rule file to use instead of the bundled gpt-4.1 rule set.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for the API.",
+)
+def verify(
+    snapshot: str | None, config_path: Path | None, rules_path: Path | None, timeout: float
+) -> None:
+    """Check that the API key (OPENAI_API_KEY) can use every model the migration moves to.
+
+    Lists the models with the openai SDK (OPENAI_BASE_URL is honoured). Exit 0 when all
+    targets are available, 1 when some are not, 2 when the models cannot be listed.
+    """
+    from migrator.verify import VerifyError, active_targets, check_targets, list_models, render
+
+    settings = _settings(
+        {
+            "config_path": config_path,
+            "snapshot": snapshot,
+            "select": (),
+            "ignore": (),
+            "rules_path": rules_path,
+        },
+        unsafe_fixes=None,
+    )
+    targets = active_targets(settings.ruleset, settings.snapshot)
+    try:
+        where, available = list_models(timeout)
+    except VerifyError as exc:
+        click.echo(f"migrator: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    checks = check_targets(targets, available)
+    click.echo(render(where, len(available), checks), nl=False)
+    sys.exit(EXIT_OK if all(c.available for c in checks) else EXIT_FINDINGS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -13,6 +13,7 @@ from migrator.config import Settings
 from migrator.discovery import Missing, iter_paths
 from migrator.files import WriteError, write_atomic
 from migrator.findings import FileError, Finding
+from migrator.gitstate import DirtyGuard
 from migrator.runner import check_source
 
 
@@ -51,14 +52,29 @@ class FileOutcome:
     diff: str | None = None
 
 
-def run(paths: Sequence[Path], settings: Settings, mode: Mode) -> RunResult:
+def run(
+    paths: Sequence[Path],
+    settings: Settings,
+    mode: Mode,
+    *,
+    allow_dirty: bool = False,
+    on_file: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Check every file under ``paths``; ``on_file(done, total)`` follows progress.
+
+    With FIX and without ``allow_dirty``, files with unstaged edits are not rewritten.
+    """
     result = RunResult(mode)
-    for item in iter_paths(paths, root=settings.root, exclude=settings.exclude):
+    items = list(iter_paths(paths, root=settings.root, exclude=settings.exclude))
+    guard = DirtyGuard() if mode is Mode.FIX and not allow_dirty else None
+    for done, item in enumerate(items, 1):
         if isinstance(item, Missing):
             shown = display_path(item.path)
             result.errors.append(FileError(shown, "no such file or directory"))
-            continue
-        add_outcome(result, process_file(item, settings, mode))
+        else:
+            add_outcome(result, process_file(item, settings, mode, guard))
+        if on_file is not None:
+            on_file(done, len(items))
     result.sort()
     return result
 
@@ -74,8 +90,11 @@ def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
         result.diffs.append(outcome.diff)
 
 
-def process_file(path: Path, settings: Settings, mode: Mode) -> FileOutcome:
-    """Check one file; with FIX, write it back; with DIFF, describe the change."""
+def process_file(
+    path: Path, settings: Settings, mode: Mode, guard: DirtyGuard | None = None
+) -> FileOutcome:
+    """Check one file; with FIX, write it back (unless ``guard`` refuses); with DIFF, describe
+    the change."""
     outcome = FileOutcome(display_path(path))
     try:
         source = path.read_bytes()
@@ -92,7 +111,10 @@ def process_file(path: Path, settings: Settings, mode: Mode) -> FileOutcome:
     if mode is Mode.DIFF:
         outcome.diff = unified_diff(outcome.path, source, checked.new_source, checked.encoding)
     else:
+        refusal = guard.refusal(path) if guard is not None else None
         try:
+            if refusal is not None:
+                raise WriteError(refusal)
             write_atomic(path, checked.new_source, expected=source)
         except WriteError as exc:
             outcome.errors.append(FileError(outcome.path, str(exc)))

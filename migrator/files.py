@@ -22,8 +22,10 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes) -> None:
     The new content goes to a temporary file in the same directory (same file system), gets
     the original's permission bits, and is renamed over the original: a reader, a crash or an
     interrupt sees either the old file or the new one, never a mix. Bytes are written as given,
-    so line endings, encoding and BOM are whatever the fixed source kept.
+    so line endings, encoding and BOM are whatever the fixed source kept. A symbolic link is
+    written through: its target gets the new content and the link stays a link.
     """
+    path = Path(os.path.realpath(path))
     try:
         info = path.stat()
     except OSError as exc:

@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import click
+
 from migrator.engine import Mode, RunResult
 from migrator.findings import Finding
 
 
-def finding_line(finding: Finding) -> str:
+def finding_line(finding: Finding, colour: bool = False) -> str:
     mark = ""
-    note = ""
-    if finding.fix is not None:
-        if finding.fix.safe:
-            mark = "[*] "
-        else:
-            note = f" (unsafe fix, with --unsafe-fixes: {finding.fix.reason})"
+    if finding.fix is not None and finding.fix.safe:
+        mark = _style("[*]", colour, fg="cyan") + " "
+    where = f"{finding.path}:{finding.line}:{finding.column}:"
     return (
-        f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {mark}"
-        f"{finding.message}{note}"
+        f"{_style(where, colour, bold=True)} {_style(finding.code, colour, fg='red', bold=True)} "
+        f"{mark}{finding.message}{unsafe_note(finding)}"
     )
 
 
-def render(result: RunResult) -> str:
-    lines = [finding_line(f) for f in result.findings]
+def unsafe_note(finding: Finding) -> str:
+    """What a finding with an unsafe fix says about it (empty for other findings)."""
+    if finding.fix is None or finding.fix.safe:
+        return ""
+    return f" (unsafe fix, with --unsafe-fixes: {finding.fix.reason})"
+
+
+def render(result: RunResult, colour: bool = False) -> str:
+    lines = [finding_line(f, colour) for f in result.findings]
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _style(text: str, colour: bool, **styles: Any) -> str:
+    return click.style(text, **styles) if colour else text
 
 
 def summary(result: RunResult) -> str:

@@ -1,0 +1,47 @@
+"""``--format github``: GitHub Actions workflow commands, shown as annotations on the diff.
+
+One ``::error file=...,line=...,col=...,endLine=...,endColumn=...,title=CODE::message`` line per
+finding. Values are escaped as the Actions toolkit does: ``%``, CR and LF everywhere, and also
+``:`` and ``,`` inside properties, where they would end the value.
+"""
+
+from __future__ import annotations
+
+from migrator.engine import RunResult
+from migrator.findings import Finding
+from migrator.formats.text import unsafe_note
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: object) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    return f"::{name} {props}::{escape_data(message)}"
+
+
+def finding_command(finding: Finding) -> str:
+    message = finding.message + unsafe_note(finding)
+    if finding.fix is not None and finding.fix.safe:
+        message += " (fixable with 'migrator fix')"
+    return command(
+        "error",
+        message,
+        file=finding.path,
+        line=finding.line,
+        col=finding.column,
+        endLine=finding.end_line,
+        endColumn=finding.end_column,
+        title=finding.code,
+    )
+
+
+def render(result: RunResult) -> str:
+    lines = [finding_command(f) for f in result.findings]
+    lines += [command("error", e.message, file=e.path, title="migrator") for e in result.errors]
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,59 @@
+"""``--format junit``: JUnit XML, for CI systems that show test reports (GitLab, Jenkins ...).
+
+One test suite per file with findings, one failed test case per finding; a file that could not
+be checked is a test case with an error. A clean run is one passing test case, so that the
+report is never empty.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from itertools import groupby
+
+from migrator.engine import RunResult
+from migrator.formats.text import unsafe_note
+
+
+def render(result: RunResult) -> str:
+    suites = ET.Element("testsuites", name="migrator")
+    total = failures = 0
+    for path, group in groupby(result.findings, key=lambda f: f.path):
+        findings = list(group)
+        suite = ET.SubElement(
+            suites, "testsuite", name=path, tests=str(len(findings)), failures=str(len(findings))
+        )
+        for f in findings:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=f"{f.code} at {f.line}:{f.column}",
+                classname=path,
+                file=path,
+                line=str(f.line),
+            )
+            failure = ET.SubElement(case, "failure", message=f.message, type=f.code)
+            failure.text = f"{path}:{f.line}:{f.column}: {f.code} {f.message}{unsafe_note(f)}"
+        total += len(findings)
+        failures += len(findings)
+    if result.errors:
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name="errors",
+            tests=str(len(result.errors)),
+            errors=str(len(result.errors)),
+        )
+        for e in result.errors:
+            case = ET.SubElement(suite, "testcase", name=e.path, classname=e.path, file=e.path)
+            ET.SubElement(case, "error", message=e.message).text = f"{e.path}: {e.message}"
+        total += len(result.errors)
+    if total == 0:
+        suite = ET.SubElement(suites, "testsuite", name="migrator", tests="1", failures="0")
+        ET.SubElement(suite, "testcase", name="no findings", classname="migrator")
+        total = 1
+    suites.set("tests", str(total))
+    suites.set("failures", str(failures))
+    suites.set("errors", str(len(result.errors)))
+    ET.indent(suites)
+    xml = ET.tostring(suites, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"

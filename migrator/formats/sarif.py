@@ -1,0 +1,117 @@
+"""``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+One run; ``tool.driver.rules`` describes every check's rule (from the Rule objects), each result
+points at its rule and region, and a finding with a fix carries it as a SARIF ``fix`` (a
+replacement of the literal). Files that could not be checked become tool notifications.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from migrator import __version__
+from migrator.checks import all_rules
+from migrator.checks.base import Rule
+from migrator.engine import RunResult
+from migrator.explain import FIX_SAFETY, explain, explain_markdown
+from migrator.findings import Finding
+from migrator.formats.text import unsafe_note
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SOURCE_ROOT = "%SRCROOT%"
+
+
+def render(result: RunResult) -> str:
+    rules = all_rules()
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "migrator",
+                "version": __version__,
+                "rules": [_rule(rule) for rule in rules],
+            }
+        },
+        # Paths are relative to the directory migrator ran in; viewers resolve them from here.
+        "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path(os.getcwd()).as_uri() + "/"}},
+        # LibCST counts columns in characters, not in UTF-16 code units (SARIF's default).
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, index.get(f.code)) for f in result.findings],
+        "invocations": [
+            {
+                "executionSuccessful": not result.errors,
+                "toolExecutionNotifications": [
+                    {
+                        "level": "error",
+                        "message": {"text": error.message},
+                        "locations": [
+                            {"physicalLocation": {"artifactLocation": _artifact(error.path)}}
+                        ],
+                    }
+                    for error in result.errors
+                ],
+            }
+        ],
+    }
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2) + "\n"
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.description},
+        "help": {"text": explain(rule), "markdown": explain_markdown(rule)},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"fix": rule.fix, "fixDescription": FIX_SAFETY.get(rule.fix, rule.fix)},
+    }
+
+
+def _result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
+    location = _artifact(finding.path)
+    region = {
+        "startLine": finding.line,
+        "startColumn": finding.column,
+        "endLine": finding.end_line,
+        "endColumn": finding.end_column,
+    }
+    out: dict[str, Any] = {
+        "ruleId": finding.code,
+        "level": "error",
+        "message": {"text": finding.message + unsafe_note(finding)},
+        "locations": [{"physicalLocation": {"artifactLocation": location, "region": region}}],
+    }
+    if rule_index is not None:
+        out["ruleIndex"] = rule_index
+    if finding.fix is not None:
+        safety = "safe" if finding.fix.safe else f"unsafe: {finding.fix.reason}"
+        out["fixes"] = [
+            {
+                "description": {"text": f"Replace with {finding.fix.replacement} ({safety})"},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": location,
+                        "replacements": [
+                            {
+                                "deletedRegion": region,
+                                "insertedContent": {"text": finding.fix.replacement},
+                            }
+                        ],
+                    }
+                ],
+            }
+        ]
+        out["properties"] = {"fixSafe": finding.fix.safe}
+    return out
+
+
+def _artifact(path: str) -> dict[str, str]:
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(Path(path).as_posix()), "uriBaseId": SOURCE_ROOT}

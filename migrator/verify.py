@@ -1,0 +1,101 @@
+"""``migrator verify``: can the configured API key use every model the migration moves code to?
+
+This is the only module that imports openai to make a request, and it does so lazily: nothing
+on the lint path pays for the SDK. The API key is read by the SDK from ``OPENAI_API_KEY`` and
+is never printed, not even inside an error message the server sent back.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from migrator.ruleset import RuleSet, SnapshotMode
+
+KEY_VARIABLE = "OPENAI_API_KEY"
+
+
+class VerifyError(Exception):
+    """The models could not be listed; the message is safe to print (no key in it)."""
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    model: str
+    sources: tuple[str, ...]  # the retiring models that move to it
+    available: bool
+
+
+def active_targets(ruleset: RuleSet, snapshot: SnapshotMode) -> dict[str, tuple[str, ...]]:
+    """Every model the active mapping (config overrides and snapshot mode applied) moves to."""
+    targets: dict[str, list[str]] = {}
+    for source in ruleset.sources.values():
+        targets.setdefault(ruleset.replacement(source, snapshot), []).append(source.id)
+    return {model: tuple(sources) for model, sources in sorted(targets.items())}
+
+
+def list_models(timeout: float) -> tuple[str, frozenset[str]]:
+    """The API's base URL (as shown to the user) and the model IDs the key can use."""
+    key = os.environ.get(KEY_VARIABLE, "")
+    try:
+        import openai
+    except ImportError:
+        raise VerifyError("verify needs the openai package (pip install openai)") from None
+    try:
+        client = openai.OpenAI(max_retries=0, timeout=timeout)
+    except openai.OpenAIError as exc:
+        if not key:
+            raise VerifyError(f"no API key: set {KEY_VARIABLE}") from None
+        raise VerifyError(redact(f"cannot create an OpenAI client: {exc}", key)) from None
+    where = shown_url(str(client.base_url))
+    try:
+        models = frozenset(model.id for model in client.models.list())
+    except openai.AuthenticationError:
+        # The server's own message may quote the key (masked or not): say it in our words.
+        message = f"{where} rejected the API key (HTTP 401): check {KEY_VARIABLE}"
+        raise VerifyError(message) from None
+    except openai.APIConnectionError as exc:  # also timeouts
+        cause = exc.__cause__ or exc
+        raise VerifyError(redact(f"cannot connect to {where}: {cause}", key)) from None
+    except openai.APIStatusError as exc:
+        message = f"{where} answered HTTP {exc.status_code}: {exc.message}"
+        raise VerifyError(redact(message, key)) from None
+    except openai.OpenAIError as exc:
+        raise VerifyError(redact(f"listing models at {where} failed: {exc}", key)) from None
+    return where, models
+
+
+def check_targets(
+    targets: dict[str, tuple[str, ...]], available: frozenset[str]
+) -> list[TargetCheck]:
+    return [TargetCheck(model, sources, model in available) for model, sources in targets.items()]
+
+
+def render(where: str, listed: int, checks: list[TargetCheck]) -> str:
+    lines = [f"{where}: this API key can use {listed} models."]
+    width = max((len(c.model) for c in checks), default=0)
+    for c in checks:
+        status = "ok" if c.available else "MISSING"
+        lines.append(f"  {status:<7}  {c.model:<{width}}  (for {', '.join(c.sources)})")
+    missing = [c for c in checks if not c.available]
+    if missing:
+        lines.append(
+            f"{len(missing)} of {len(checks)} targets are not available to this key: calls "
+            "moved to them would fail. Enable them for the project, or map the sources "
+            "elsewhere in [tool.migrator.models]."
+        )
+    else:
+        lines.append(f"All {len(checks)} targets are available.")
+    return "\n".join(lines) + "\n"
+
+
+def redact(text: str, key: str) -> str:
+    return text.replace(key, "***") if key else text
+
+
+def shown_url(url: str) -> str:
+    """``url`` without user info, query or fragment, which can hold credentials."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
