@@ -87,6 +87,11 @@ def main() -> None:
 @main.command()
 @common_options
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option(
+    "--include-docs",
+    is_flag=True,
+    help="Also report model IDs in fenced Python blocks of Markdown and reST files.",
+)
 def lint(exit_zero: bool, **options: Any) -> None:
     """Report retiring model IDs and what would break after the move."""
     from migrator.engine import Mode
@@ -140,6 +145,7 @@ def _settings(options: dict[str, Any], unsafe_fixes: bool | None) -> Settings:
             ignore=options["ignore"],
             unsafe_fixes=unsafe_fixes,
             rules_path=options["rules_path"],
+            include_docs=bool(options.get("include_docs")),
         )
     except ConfigError as exc:
         click.echo(f"migrator: error: {exc}", err=True)
@@ -155,5 +161,7 @@ def _report(result: RunResult, output_format: str, quiet: bool, to_stderr: bool 
         click.echo(out, nl=False, err=to_stderr)
     for error in result.errors:
         click.echo(f"{error.path}: error: {error.message}", err=True)
+    for warning in result.warnings:
+        click.echo(f"{warning.path}: warning: {warning.message}", err=True)
     if output_format == "text" and not quiet:
         click.echo(summary(result), err=to_stderr)

@@ -13,7 +13,7 @@ from migrator.config import Settings
 from migrator.discovery import Missing, iter_paths
 from migrator.files import WriteError, write_atomic
 from migrator.findings import FileError, Finding
-from migrator.runner import check_source
+from migrator.kinds import check_file
 
 
 class Mode(Enum):
@@ -28,6 +28,7 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)  # left after the run
     fixed: list[Finding] = field(default_factory=list)  # applied (or, with DIFF, pending)
     errors: list[FileError] = field(default_factory=list)
+    warnings: list[FileError] = field(default_factory=list)  # parts skipped, and why
     files_checked: int = 0
     changed_files: list[str] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
@@ -36,6 +37,7 @@ class RunResult:
         self.findings.sort(key=lambda f: f.sort_key)
         self.fixed.sort(key=lambda f: f.sort_key)
         self.errors.sort(key=lambda e: e.path)
+        self.warnings.sort(key=lambda e: e.path)
 
 
 @dataclass
@@ -47,13 +49,17 @@ class FileOutcome:
     findings: list[Finding] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    warnings: list[FileError] = field(default_factory=list)
     changed: bool = False
     diff: str | None = None
 
 
 def run(paths: Sequence[Path], settings: Settings, mode: Mode) -> RunResult:
     result = RunResult(mode)
-    for item in iter_paths(paths, root=settings.root, exclude=settings.exclude):
+    walk = iter_paths(
+        paths, root=settings.root, exclude=settings.exclude, include=settings.walk_patterns
+    )
+    for item in walk:
         if isinstance(item, Missing):
             shown = display_path(item.path)
             result.errors.append(FileError(shown, "no such file or directory"))
@@ -68,6 +74,7 @@ def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
     result.findings.extend(outcome.findings)
     result.fixed.extend(outcome.fixed)
     result.errors.extend(outcome.errors)
+    result.warnings.extend(outcome.warnings)
     if outcome.changed:
         result.changed_files.append(outcome.path)
     if outcome.diff:
@@ -83,8 +90,9 @@ def process_file(path: Path, settings: Settings, mode: Mode) -> FileOutcome:
         outcome.errors.append(FileError(outcome.path, f"cannot read: {exc.strerror or exc}"))
         return outcome
     outcome.checked = True
-    checked = check_source(source, outcome.path, settings, fix=mode is not Mode.LINT)
+    checked = check_file(source, outcome.path, settings, fix=mode is not Mode.LINT)
     outcome.findings = checked.findings
+    outcome.warnings = [FileError(outcome.path, warning) for warning in checked.warnings]
     if checked.error is not None:
         outcome.errors.append(FileError(outcome.path, checked.error))
     if checked.new_source is None:

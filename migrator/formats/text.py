@@ -14,8 +14,9 @@ def finding_line(finding: Finding) -> str:
             mark = "[*] "
         else:
             note = f" (unsafe fix, with --unsafe-fixes: {finding.fix.reason})"
+    cell = f"cell {finding.cell}:" if finding.cell is not None else ""
     return (
-        f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {mark}"
+        f"{finding.path}:{cell}{finding.line}:{finding.column}: {finding.code} {mark}"
         f"{finding.message}{note}"
     )
 
