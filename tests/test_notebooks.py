@@ -91,7 +91,7 @@ def test_odd_layout_is_kept() -> None:
     assert not text.endswith("\n")
     assert text.startswith('{\n  "nbformat": 4,')  # key order and two-space indent kept
     assert "caf\\u00e9" in text  # ASCII escapes kept on the changed line
-    assert '"CHEAP = \'gpt-4.1-mini\'\\nprint(CHEAP)\\n"' in text  # single-string source
+    assert "\"CHEAP = 'gpt-4.1-mini'\\nprint(CHEAP)\\n\"" in text  # single-string source
 
 
 def test_magic_lines_are_masked_in_place() -> None:

@@ -30,10 +30,11 @@ _RST_DIRECTIVE = re.compile(
 
 @dataclass(frozen=True)
 class Block:
-    """A code block: its code, the document line it starts on, and the indent taken off each
-    of its lines (to put findings back at their column in the document)."""
+    """A code block: its code, the document line of its fence or directive and of its first
+    line of code, and the indent taken off each line (to put findings back at their column)."""
 
     code: str
+    opened: int
     first_line: int
     indents: tuple[int, ...]
 
@@ -48,9 +49,7 @@ def check_docs(source: bytes, path: str, settings: Settings, *, fix: bool) -> So
     for block in blocks:
         fragment = check_fragment(block.code, path, settings, fix=False)
         if fragment.skipped is not None:
-            result.warnings.append(
-                f"code block at line {block.first_line} skipped: {fragment.skipped}"
-            )
+            result.warnings.append(f"code block at line {block.opened} skipped: {fragment.skipped}")
             continue
         for finding in fragment.result.findings:
             line = finding.line + block.first_line - 1
@@ -104,7 +103,7 @@ def markdown_blocks(text: str) -> Iterator[Block]:
             continue
         taken = [min(indent, len(line) - len(line.lstrip(" "))) for line in body]
         code = "".join(line[n:] for line, n in zip(body, taken))
-        yield Block(code, start + 1, tuple(taken) or (0,))
+        yield Block(code, start, start + 1, tuple(taken) or (0,))
 
 
 def rst_blocks(text: str) -> Iterator[Block]:
@@ -119,6 +118,7 @@ def rst_blocks(text: str) -> Iterator[Block]:
         name, lang = directive.group("name"), directive.group("lang").lower()
         if name == "ipython" or (name != "jupyter-execute" and lang not in PYTHON_LANGUAGES):
             continue
+        opened = i
         outer = len(directive.group("indent"))
         while i < len(lines) and re.match(r"[ \t]+:[\w-]+:", lines[i]):
             i += 1  # directive options
@@ -139,4 +139,4 @@ def rst_blocks(text: str) -> Iterator[Block]:
             body.pop()
         taken = [body_indent if line.strip() else 0 for line in body]
         code = "".join(line[n:] if line.strip() else "\n" for line, n in zip(body, taken))
-        yield Block(code, start + 1, tuple(taken) or (0,))
+        yield Block(code, opened, start + 1, tuple(taken) or (0,))

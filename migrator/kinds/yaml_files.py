@@ -138,7 +138,9 @@ def _shape(events: Any) -> list[Any]:
     out: list[Any] = []
     for event in events:
         if isinstance(event, yaml.ScalarEvent):
-            out.append(("scalar", event.anchor, event.tag, event.implicit, event.style))
+            # Not its style: a replacement may need quotes the old value did not (see
+            # _stays_string); what a value reads as is checked on the loaded data.
+            out.append(("scalar", event.anchor, event.tag))
             out.append(event.value)
         elif isinstance(event, yaml.CollectionStartEvent):
             out.append((type(event).__name__, event.anchor, event.tag, event.flow_style))
