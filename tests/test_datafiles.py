@@ -156,3 +156,59 @@ def test_fixed_values_keep_their_quoting() -> None:
     yaml_text = "a: gpt-4o\nb: 'gpt-4o'\nc: \"gpt-4o\"\n"
     result = check_file(yaml_text.encode(), "a.yaml", settings(), fix=True)
     assert result.new_source == b"a: gpt-4.1\nb: 'gpt-4.1'\nc: \"gpt-4.1\"\n"
+
+
+def _strings(tree: object) -> list[str]:
+    """Every string value (not key) in a parsed document."""
+    if isinstance(tree, dict):
+        return [s for value in tree.values() for s in _strings(value)]
+    if isinstance(tree, list):
+        return [s for item in tree for s in _strings(item)]
+    return [tree] if isinstance(tree, str) else []
+
+
+TRICKY_TOML = "\n".join(
+    [
+        "# comment with \"quotes\" and 'gpt-4o'",
+        'a = "plain"   # trailing "comment"',
+        "b = 'lit#eral'",
+        'c = """',
+        'multi "line" ""with"" quotes"""',
+        'd = """ends with quotes"""""',
+        "e = '''raw ' 'q'''''",
+        r'f = "esc \" \\ \u00e9"',
+        '"quoted key" = ["x", \'y\', { z = "in table", w = [1, "deep"] }]',
+        'g.h = "dotted"',
+        "dt = 1979-05-27 07:32:00Z",
+        '[t."sub.key"]',
+        "i = [",
+        '  "one", # c',
+        '  "two",',
+        "]",
+        "[[arr]]",
+        'j = "first"',
+        "[[arr]]",
+        'j = "second"',
+        "",
+    ]
+)
+
+
+def test_scanners_find_every_string_the_parser_sees() -> None:
+    from collections import Counter
+
+    from migrator.kinds import jsonscan, toml_files, yaml_files
+
+    toml_values = [s.value for s in toml_files.scan(TRICKY_TOML) if not s.key]
+    assert Counter(toml_values) == Counter(_strings(tomllib.loads(TRICKY_TOML)))
+
+    json_text = json.dumps({"a": ["x", {"b": "y\u2028z", "c": [1, 2.5, None, "é"]}], "d": ""})
+    json_values = [s.value for s in jsonscan.scan(json_text) if not s.key]
+    assert Counter(v for v in json_values if isinstance(v, str)) == Counter(
+        _strings(json.loads(json_text))
+    )
+
+    yaml_text = "a: x\nb: [y, 'z', \"w\"]\nc:\n  - d\n  - {e: f}\ng: |\n  block\n"
+    events = list(yaml.parse(yaml_text, Loader=yaml.SafeLoader))
+    yaml_values = [s.value for s in yaml_files.scan(events) if not s.key]
+    assert Counter(yaml_values) == Counter(_strings(yaml.safe_load(yaml_text)))

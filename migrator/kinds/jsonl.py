@@ -36,6 +36,8 @@ def check_jsonl(source: bytes, path: str, settings: Settings, *, fix: bool) -> S
         return skipped(doc)
     text = doc.text
     ruleset = settings.ruleset
+    if f'"{BODY}"' not in text and not mentions_model(text, ruleset):
+        return SourceResult()  # no request and no model ID: nothing to find, nothing to parse
     candidates: list[Candidate] = []
     for number, start, line in _lines(text):
         try:
