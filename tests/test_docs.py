@@ -40,3 +40,10 @@ def test_fix_never_writes_docs(in_tmp: Path) -> None:
     assert result.exit_code == 1
     assert "guide.rst:3:12: MIG001" in result.stdout
     assert guide.read_text() == text
+
+
+def test_a_lone_carriage_return_ends_a_line_as_in_python(in_tmp: Path) -> None:
+    guide = in_tmp / "guide.md"
+    guide.write_bytes(b'```python\nx = 1\rMODEL = "gpt-4o"\n```\n')
+    result = CliRunner().invoke(main, ["lint", "guide.md"])
+    assert "guide.md:3:9: MIG001" in result.stdout

@@ -110,7 +110,7 @@ def test_non_python_notebook_is_skipped_with_a_warning() -> None:
     }
     source = json.dumps(notebook).encode()
     result = check_file(source, "r.ipynb", load_settings(cwd=Path("/")), fix=True)
-    assert result.warnings == ["a r notebook: not checked"]
+    assert result.warnings == ["a notebook in R, not Python: not checked"]
     assert result.new_source is None and result.error is None
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from migrator.config import Settings
 from migrator.kinds.ipython import check_fragment, split_lines
-from migrator.kinds.scalars import Document
+from migrator.kinds.scalars import Document, skipped
 from migrator.runner import SourceResult
 
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3"})
@@ -40,9 +40,10 @@ class Block:
 
 
 def check_docs(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
+    """Findings in the document's Python blocks; ``fix`` is ignored: docs are never rewritten."""
     doc = Document.decode(source)
     if isinstance(doc, str):
-        return SourceResult(warnings=[doc])
+        return skipped(doc)
     rst = path.lower().endswith(RST_SUFFIXES)
     blocks = rst_blocks(doc.text) if rst else markdown_blocks(doc.text)
     result = SourceResult()

@@ -22,6 +22,7 @@ _CELL_MAGIC = re.compile(r"[ \t]*%%(\S*)")
 _LINE_MAGIC = re.compile(r"[ \t]*[%!?]")  # %magic, %%magic, !shell, !!shell, ?obj, ??obj
 _HELP_SUFFIX = re.compile(r"[ \t]*[\w.]+\?\??[ \t]*\Z")  # obj? and obj??
 _ASSIGNED_MAGIC = re.compile(r"([ \t]*[\w.]+[ \t]*=[ \t]*)[%!]")  # files = !ls, t = %time f()
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 @dataclass
@@ -34,12 +35,9 @@ class Fragment:
 
 
 def split_lines(code: str) -> list[str]:
-    """Lines with their ``\\n`` kept; only ``\\n`` ends a line, as in Python's tokenizer."""
-    parts = code.split("\n")
-    lines = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
+    """Lines with their endings kept, split where Python's tokenizer (and so LibCST's line
+    numbers) splits them: at ``\\r\\n``, ``\\r`` and ``\\n``, not at form feeds or U+2028."""
+    return _LINE.findall(code)
 
 
 def mask(code: str) -> tuple[str, list[int]]:
@@ -80,7 +78,7 @@ def check_fragment(code: str, path: str, settings: Settings, *, fix: bool) -> Fr
         fixed = split_lines(result.new_source.decode(result.encoding))
         original = split_lines(code)
         if len(fixed) != len(original):
-            result.error = "the fix would change the number of lines; left unchanged"
+            result.error = "the fix would change the number of lines; file left unchanged"
             result.findings = sorted(result.findings + result.fixed, key=lambda f: f.sort_key)
             result.fixed = []
             result.new_source = None

@@ -29,11 +29,11 @@ def check_json(source: bytes, path: str, settings: Settings, *, fix: bool) -> So
     try:
         json.loads(doc.text)
     except ValueError as exc:  # JSONC (comments, trailing commas) lands here too
-        return skipped(f"not valid JSON ({exc}): not checked")
+        return skipped(f"not valid JSON ({exc})")
     try:
         scalars = jsonscan.scan(doc.text)
     except jsonscan.JSONScanError as exc:
-        return skipped(f"cannot locate values ({exc}): not checked")
+        return skipped(f"cannot locate values ({exc})")
     candidates = model_candidates(doc.text, scalars, settings)
     return finish(doc, candidates, path, settings, fix=fix, verify=verify_json, comments=False)
 

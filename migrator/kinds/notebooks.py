@@ -25,7 +25,7 @@ PYTHON = "python"
 def check_notebook(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
     doc = Document.decode(source)
     if isinstance(doc, str):
-        return SourceResult(error=doc.replace(": not checked", ""))
+        return SourceResult(error=f"not a valid notebook: {doc}")
     try:
         notebook = json.loads(doc.text)
     except ValueError as exc:
@@ -34,11 +34,11 @@ def check_notebook(source: bytes, path: str, settings: Settings, *, fix: bool) -
     if not isinstance(cells, list):
         major = notebook.get("nbformat") if isinstance(notebook, dict) else None
         if isinstance(major, int) and major < 4:
-            return skipped(f"nbformat {major} notebook: not checked (only nbformat 4 is)")
+            return skipped(f"an nbformat {major} notebook (only nbformat 4 is checked)")
         return SourceResult(error="not a valid notebook: no 'cells' list")
     language = _language(notebook)
-    if language is not None and language != PYTHON:
-        return skipped(f"a {language} notebook: not checked")
+    if language is not None and language.lower() != PYTHON:
+        return skipped(f"a notebook in {language}, not Python")
     code_cells = [
         (index, cell)
         for index, cell in enumerate(cells)
@@ -65,17 +65,19 @@ def check_notebook(source: bytes, path: str, settings: Settings, *, fix: bool) -
         number = index + 1
         result.findings.extend(_in_cell(checked.findings, number))
         result.fixed.extend(_in_cell(checked.fixed, number))
-        if checked.error is not None:
+        if checked.error is not None:  # the runner's message ends "file left unchanged"
             return _unchanged(result, f"cell {number}: {checked.error}")
         if fragment.new_code is not None:
             try:
                 edits.extend(_source_edits(doc.text, tokens, fragment.new_code))
             except ValueError as exc:
-                return _unchanged(result, f"cell {number}: {exc}")
+                return _unchanged(result, f"cell {number}: {exc}; file left unchanged")
     if edits:
         new_text = apply_edits(doc.text, edits)
         if not _only_sources_changed(notebook, new_text, code_cells):
-            return _unchanged(result, "the fix would change more than cell sources")
+            return _unchanged(
+                result, "the fix would change more than cell sources; file left unchanged"
+            )
         result.new_source = doc.encode(new_text)
     return result
 
@@ -87,7 +89,7 @@ def _language(notebook: dict[str, Any]) -> str | None:
     for section, key in (("kernelspec", "language"), ("language_info", "name")):
         table = metadata.get(section)
         if isinstance(table, dict) and isinstance(table.get(key), str):
-            return str(table[key]).lower()
+            return str(table[key])
     return None
 
 
@@ -123,7 +125,7 @@ def _source_edits(text: str, tokens: Sequence[Scalar], new_code: str) -> list[tu
     old_code = "".join(t.value for t in tokens)
     old_lines, new_lines = split_lines(old_code), split_lines(new_code)
     if len(old_lines) != len(new_lines):
-        raise ValueError("the fix would change the number of lines; left unchanged")
+        raise ValueError("the fix would change the number of lines")
     values = [str(t.value) for t in tokens]
     starts = []
     offset = 0
@@ -162,7 +164,7 @@ def _token_holding(starts: list[int], values: list[str], span: tuple[int, int]) 
     for index, start in enumerate(starts):
         if start <= span[0] and span[1] <= start + len(values[index]):
             return index
-    raise ValueError("a changed line is split across source strings; left unchanged")
+    raise ValueError("a changed line is split across source strings")
 
 
 def _encode_like(raw: str, old: str, new: str) -> str:
@@ -199,5 +201,5 @@ def _unchanged(result: SourceResult, error: str) -> SourceResult:
     result.findings = sorted(result.findings + result.fixed, key=lambda f: f.sort_key)
     result.fixed = []
     result.new_source = None
-    result.error = error if "unchanged" in error else f"{error}; file left unchanged"
+    result.error = error
     return result

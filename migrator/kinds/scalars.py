@@ -83,7 +83,7 @@ class Document:
         try:
             text = source.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return f"not UTF-8 ({exc.reason} at byte {exc.start}): not checked"
+            return f"not UTF-8 ({exc.reason} at byte {exc.start})"
         if text.startswith(BOM):
             return cls(text[1:], bom=True)
         return cls(text)
@@ -94,7 +94,7 @@ class Document:
 
 def skipped(reason: str) -> SourceResult:
     """A file left unchecked, with a warning that says why; the run's exit status is unchanged."""
-    return SourceResult(warnings=[reason])
+    return SourceResult(warnings=[f"{reason}: not checked"])
 
 
 def mentions_model(text: str, ruleset: RuleSet) -> bool:

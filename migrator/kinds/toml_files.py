@@ -39,7 +39,7 @@ def check_toml(source: bytes, path: str, settings: Settings, *, fix: bool) -> So
     try:
         tomllib.loads(doc.text)
     except tomllib.TOMLDecodeError as exc:
-        return skipped(f"not valid TOML ({exc}): not checked")
+        return skipped(f"not valid TOML ({exc})")
     scalars = scan(doc.text)
     candidates = model_candidates(doc.text, scalars, settings)
     return finish(doc, candidates, path, settings, fix=fix, verify=verify_toml, comments=True)

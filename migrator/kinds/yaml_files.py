@@ -41,7 +41,7 @@ def check_yaml(source: bytes, path: str, settings: Settings, *, fix: bool) -> So
     try:
         events = list(yaml.parse(doc.text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as exc:  # templated YAML (Helm, Jinja) lands here
-        return skipped(f"not valid YAML ({_one_line(exc)}): not checked")
+        return skipped(f"not valid YAML ({_one_line(exc)})")
     scalars = scan(events)
     candidates = [_stays_string(c) for c in model_candidates(doc.text, scalars, settings)]
     return finish(doc, candidates, path, settings, fix=fix, verify=verify_yaml, comments=True)
