@@ -112,9 +112,18 @@ def process_file(path: Path, settings: Settings, mode: Mode) -> FileOutcome:
 
 
 def unified_diff(path: str, old: bytes, new: bytes, encoding: str) -> str:
-    a = old.decode(encoding, errors="replace").splitlines(keepends=True)
-    b = new.decode(encoding, errors="replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(a, b, fromfile=f"a/{path}", tofile=f"b/{path}"))
+    # Lines end at "\n" only, as in git: str.splitlines would also split at U+2028 and the like,
+    # which JSON strings may hold as they are.
+    a = old.decode(encoding, errors="replace").split("\n")
+    b = new.decode(encoding, errors="replace").split("\n")
+    a = [line + "\n" for line in a[:-1]] + ([a[-1]] if a[-1] else [])
+    b = [line + "\n" for line in b[:-1]] + ([b[-1]] if b[-1] else [])
+    lines = difflib.unified_diff(a, b, fromfile=f"a/{path}", tofile=f"b/{path}")
+    # A last line without a newline (common in JSON files) is marked as git marks it, so the
+    # next line of the diff does not run on from it.
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def display_path(path: Path) -> str:

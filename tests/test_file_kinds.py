@@ -179,3 +179,18 @@ def test_unparseable_notebook_is_an_error(in_tmp: Path) -> None:
     touch(in_tmp, "nb.ipynb", text='{"cells": [')
     code, _, err = invoke("lint", ".")
     assert code == 2 and "nb.ipynb: error: not a valid notebook" in err
+
+
+def test_diff_marks_a_missing_final_newline_and_splits_lines_at_newlines_only(
+    in_tmp: Path,
+) -> None:
+    (in_tmp / "a.json").write_text('{"note": "a\u2028b", "model": "gpt-4o"}')
+    (in_tmp / "b.py").write_text('A = "gpt-4o"\n')
+    code, out, _ = invoke("fix", "--diff", ".")
+    assert code == 1
+    assert out == (
+        "--- a/a.json\n+++ b/a.json\n@@ -1 +1 @@\n"
+        '-{"note": "a\u2028b", "model": "gpt-4o"}\n\\ No newline at end of file\n'
+        '+{"note": "a\u2028b", "model": "gpt-4.1"}\n\\ No newline at end of file\n'
+        '--- a/b.py\n+++ b/b.py\n@@ -1 +1 @@\n-A = "gpt-4o"\n+A = "gpt-4.1"\n'
+    )
