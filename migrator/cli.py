@@ -95,6 +95,11 @@ def main() -> None:
 @main.command()
 @common_options
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option(
+    "--include-docs",
+    is_flag=True,
+    help="Also report model IDs in fenced Python blocks of Markdown and reST files.",
+)
 def lint(exit_zero: bool, **options: Any) -> None:
     """Report retiring model IDs and what would break after the move."""
     from migrator.engine import Mode
@@ -176,6 +181,7 @@ def _settings(options: dict[str, Any], unsafe_fixes: bool | None) -> Settings:
             ignore=options["ignore"],
             unsafe_fixes=unsafe_fixes,
             rules_path=options["rules_path"],
+            include_docs=bool(options.get("include_docs")),
         )
     except ConfigError as exc:
         click.echo(f"migrator: error: {exc}", err=True)
@@ -199,6 +205,8 @@ def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False)
         click.echo(out, nl=False, err=to_stderr, color=colour)
     for error in result.errors:
         click.echo(f"{error.path}: error: {error.message}", err=True)
+    for warning in result.warnings:
+        click.echo(f"{warning.path}: warning: {warning.message}", err=True)
     if output_format == "text" and not quiet:
         click.echo(text.summary(result), err=to_stderr)
         if result.mode is not Mode.LINT:

@@ -9,6 +9,7 @@ from typing import Any
 
 from migrator import tomlcompat as tomllib
 from migrator.checks import all_rules
+from migrator.discovery import DEFAULT_INCLUDE, DOCS_INCLUDE
 from migrator.ruleset import RuleSet, RuleSetError, SnapshotMode
 
 CONFIG_FILE = "pyproject.toml"
@@ -30,6 +31,12 @@ class Settings:
     unsafe_fixes: bool = False
     root: Path = field(default_factory=Path.cwd)  # exclude patterns are relative to this
     config_path: Path | None = None
+    include: tuple[str, ...] = DEFAULT_INCLUDE  # non-Python files a walk checks
+    include_docs: bool = False  # also Markdown/reST (fenced Python blocks, report only)
+
+    @property
+    def walk_patterns(self) -> tuple[str, ...]:
+        return self.include + (DOCS_INCLUDE if self.include_docs else ())
 
     def is_selected(self, code: str) -> bool:
         return code.startswith(self.select) and not code.startswith(self.ignore or ("\0",))
@@ -45,6 +52,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "select": (list, "a list of finding codes"),
     "ignore": (list, "a list of finding codes"),
     "exclude": (list, "a list of gitignore-style patterns"),
+    "include": (list, "a list of gitignore-style patterns"),
     "unsafe-fixes": (bool, "true or false"),
     "rules": (str, "a path to a rule file"),
     "models": (dict, 'a table of "old-model" = "new-model"'),
@@ -74,6 +82,7 @@ def load_settings(
     ignore: Sequence[str] = (),
     unsafe_fixes: bool | None = None,
     rules_path: Path | None = None,
+    include_docs: bool = False,
 ) -> Settings:
     """Read the config (explicit, or found from ``cwd``) and apply command-line overrides."""
     cwd = cwd or Path.cwd()
@@ -125,6 +134,8 @@ def load_settings(
         else unsafe_fixes,
         root=root.resolve(),
         config_path=path,
+        include=tuple(table.get("include", DEFAULT_INCLUDE)),
+        include_docs=include_docs,
     )
 
 

@@ -14,7 +14,7 @@ from migrator.discovery import Missing, iter_paths
 from migrator.files import WriteError, write_atomic
 from migrator.findings import FileError, Finding
 from migrator.gitstate import DirtyGuard
-from migrator.runner import check_source
+from migrator.kinds import check_file
 
 
 class Mode(Enum):
@@ -29,6 +29,7 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)  # left after the run
     fixed: list[Finding] = field(default_factory=list)  # applied (or, with DIFF, pending)
     errors: list[FileError] = field(default_factory=list)
+    warnings: list[FileError] = field(default_factory=list)  # parts skipped, and why
     files_checked: int = 0
     changed_files: list[str] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
@@ -37,6 +38,7 @@ class RunResult:
         self.findings.sort(key=lambda f: f.sort_key)
         self.fixed.sort(key=lambda f: f.sort_key)
         self.errors.sort(key=lambda e: e.path)
+        self.warnings.sort(key=lambda e: e.path)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class FileOutcome:
     findings: list[Finding] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    warnings: list[FileError] = field(default_factory=list)
     changed: bool = False
     diff: str | None = None
 
@@ -65,7 +68,10 @@ def run(
     With FIX and without ``allow_dirty``, files with unstaged edits are not rewritten.
     """
     result = RunResult(mode)
-    items = list(iter_paths(paths, root=settings.root, exclude=settings.exclude))
+    walk = iter_paths(
+        paths, root=settings.root, exclude=settings.exclude, include=settings.walk_patterns
+    )
+    items = list(walk)
     guard = DirtyGuard() if mode is Mode.FIX and not allow_dirty else None
     for done, item in enumerate(items, 1):
         if isinstance(item, Missing):
@@ -84,6 +90,7 @@ def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
     result.findings.extend(outcome.findings)
     result.fixed.extend(outcome.fixed)
     result.errors.extend(outcome.errors)
+    result.warnings.extend(outcome.warnings)
     if outcome.changed:
         result.changed_files.append(outcome.path)
     if outcome.diff:
@@ -102,8 +109,9 @@ def process_file(
         outcome.errors.append(FileError(outcome.path, f"cannot read: {exc.strerror or exc}"))
         return outcome
     outcome.checked = True
-    checked = check_source(source, outcome.path, settings, fix=mode is not Mode.LINT)
+    checked = check_file(source, outcome.path, settings, fix=mode is not Mode.LINT)
     outcome.findings = checked.findings
+    outcome.warnings = [FileError(outcome.path, warning) for warning in checked.warnings]
     if checked.error is not None:
         outcome.errors.append(FileError(outcome.path, checked.error))
     if checked.new_source is None:
@@ -126,9 +134,18 @@ def process_file(
 
 
 def unified_diff(path: str, old: bytes, new: bytes, encoding: str) -> str:
-    a = old.decode(encoding, errors="replace").splitlines(keepends=True)
-    b = new.decode(encoding, errors="replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(a, b, fromfile=f"a/{path}", tofile=f"b/{path}"))
+    # Lines end at "\n" only, as in git: str.splitlines would also split at U+2028 and the like,
+    # which JSON strings may hold as they are.
+    a = old.decode(encoding, errors="replace").split("\n")
+    b = new.decode(encoding, errors="replace").split("\n")
+    a = [line + "\n" for line in a[:-1]] + ([a[-1]] if a[-1] else [])
+    b = [line + "\n" for line in b[:-1]] + ([b[-1]] if b[-1] else [])
+    lines = difflib.unified_diff(a, b, fromfile=f"a/{path}", tofile=f"b/{path}")
+    # A last line without a newline (common in JSON files) is marked as git marks it, so the
+    # next line of the diff does not run on from it.
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def display_path(path: Path) -> str:

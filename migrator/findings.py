@@ -28,10 +28,11 @@ class Finding:
     code: str
     message: str
     fix: Fix | None = None
+    cell: int | None = None  # notebooks: 1-based index among all cells; line/column are in it
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.code)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ class SourceResult:
     new_source: bytes | None = None  # set only when a fix changed the file
     error: str | None = None
     encoding: str = "utf-8"
+    # Parts left unchecked and why (a notebook cell that does not parse, a config file that is
+    # not valid YAML): shown to the user, but not errors.
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_source(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:

@@ -27,18 +27,27 @@ def suppressions(source: str) -> dict[int, frozenset[str]]:
     for token in tokens:
         if token.type != tokenize.COMMENT:
             continue
-        codes: set[str] = set()
-        for pattern in (_NOQA, _IGNORE):
-            for match in pattern.finditer(token.string):
-                listed = match.group("codes")
-                if listed is None:
-                    codes.add("*")
-                else:
-                    codes.update(c.upper() for c in re.split(r"[\s,]+", listed) if c)
+        codes = comment_codes(token.string)
         if codes:
             line = token.start[0]
             found[line] = found.get(line, frozenset()) | codes
     return found
+
+
+def comment_codes(comment: str) -> frozenset[str]:
+    """The codes a ``#`` comment suppresses (``{"*"}`` for a bare ``# noqa``); empty if none.
+
+    Also used for the ``#`` comments of YAML, TOML and .env files.
+    """
+    codes: set[str] = set()
+    for pattern in (_NOQA, _IGNORE):
+        for match in pattern.finditer(comment):
+            listed = match.group("codes")
+            if listed is None:
+                codes.add("*")
+            else:
+                codes.update(c.upper() for c in re.split(r"[\s,]+", listed) if c)
+    return frozenset(codes)
 
 
 def is_suppressed(table: dict[int, frozenset[str]], code: str, lines: range) -> bool:

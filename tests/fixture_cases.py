@@ -1,9 +1,11 @@
-"""Before/after fixture cases: ``fixtures/<check>/<case>/``.
+"""Before/after fixture cases: ``fixtures/<group>/<case>/``.
 
-Each case folder holds ``input.py``, the expected ``fixed.py`` and ``findings.txt`` (what
-``migrator fix`` leaves to report plus what it fixed, one ``line:col: CODE message`` a line),
-and optionally ``options.toml`` ([tool.migrator] keys for that case). After a deliberate change,
-``MIGRATOR_UPDATE_FIXTURES=1 pytest tests/checks`` rewrites the expected files; review the diff.
+Each case folder holds one input file, ``input.<suffix>`` (``input.py``, ``input.ipynb``,
+``input.yaml`` ...: the suffix picks the file kind), the expected ``fixed.<suffix>`` and
+``findings.txt`` (what ``migrator fix`` leaves to report plus what it fixed, one
+``line:col: CODE message`` a line, then any ``warning: ...`` lines), and optionally
+``options.toml`` ([tool.migrator] keys for that case). After a deliberate change,
+``MIGRATOR_UPDATE_FIXTURES=1 pytest tests`` rewrites the expected files; review the diff.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from migrator.config import Settings, load_settings
 from migrator.formats.text import finding_line
-from migrator.runner import check_source
+from migrator.kinds import check_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -31,24 +33,35 @@ class Case:
 
     @property
     def input(self) -> Path:
-        return self.folder / "input.py"
+        found = sorted(self.folder.glob("input.*"))
+        assert len(found) == 1, f"{self.folder}: expected one input.* file, found {found}"
+        return found[0]
+
+    @property
+    def fixed_name(self) -> str:
+        """``fixed`` with the input's suffix(es): input.ipynb -> fixed.ipynb."""
+        return "fixed" + self.input.name[len("input") :]
 
     def settings(self) -> Settings:
         options = self.folder / "options.toml"
         return load_settings(options if options.exists() else None, cwd=self.folder)
 
 
-def cases(check: str) -> list[Case]:
-    return [Case(d) for d in sorted((FIXTURES / check).iterdir()) if (d / "input.py").exists()]
+def cases(group: str) -> list[Case]:
+    folders = sorted((FIXTURES / group).iterdir())
+    return [Case(d) for d in folders if d.is_dir() and any(d.glob("input.*"))]
 
 
 def run_case(case: Case) -> tuple[str, bytes]:
     """The findings text and fixed source that ``migrator fix`` gives for the case."""
     source = case.input.read_bytes()
-    result = check_source(source, "input.py", case.settings(), fix=True)
+    name = case.input.name
+    result = check_file(source, name, case.settings(), fix=True)
     assert result.error is None, result.error
     findings = sorted(result.findings + result.fixed, key=lambda f: f.sort_key)
-    text = "".join(finding_line(f).removeprefix("input.py:") + "\n" for f in findings)
+    lines = [finding_line(f).removeprefix(f"{name}:") for f in findings]
+    lines += [f"warning: {warning}" for warning in result.warnings]
+    text = "".join(line + "\n" for line in lines)
     return text, result.new_source if result.new_source is not None else source
 
 

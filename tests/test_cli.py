@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 from click.testing import CliRunner
 
@@ -163,9 +164,11 @@ def test_demo_fix_rewrites_exactly_the_safe_sites(demo: Path, monkeypatch) -> No
     assert code == 1  # unsafe and no-drop-in sites remain
     for path in demo.rglob("*.py"):
         ast.parse(path.read_text())
-    before = {p: p.read_bytes() for p in demo.rglob("*.py")}
+    for path in demo.rglob("*.ipynb"):
+        nbformat.validate(nbformat.read(path, as_version=nbformat.NO_CONVERT))
+    before = {p: p.read_bytes() for p in demo.rglob("*") if p.is_file()}
     invoke("fix", "demo")
-    assert {p: p.read_bytes() for p in demo.rglob("*.py")} == before
+    assert {p: p.read_bytes() for p in demo.rglob("*") if p.is_file()} == before
     code, out, _ = invoke("lint", "demo", "-q")
     assert code == 1
     assert "[*]" not in out  # only unsafe and no-drop-in findings are left

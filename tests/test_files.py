@@ -96,14 +96,14 @@ def test_fix_reports_a_file_edited_between_read_and_write(in_tmp: Path, monkeypa
     app = in_tmp / "app.py"
     app.write_bytes(OLD)
     theirs = b'A = "gpt-4o"  # edited in the editor meanwhile\n'
-    real_check = engine.check_source
+    real_check = engine.check_file
 
     def check_then_someone_edits(*args: object, **kwargs: object) -> object:
         checked = real_check(*args, **kwargs)  # type: ignore[arg-type]
         app.write_bytes(theirs)
         return checked
 
-    monkeypatch.setattr(engine, "check_source", check_then_someone_edits)
+    monkeypatch.setattr(engine, "check_file", check_then_someone_edits)
     result = CliRunner().invoke(main, ["fix", "app.py"])
     assert app.read_bytes() == theirs
     assert result.exit_code == 2

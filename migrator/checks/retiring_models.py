@@ -165,11 +165,7 @@ class RetiringModels(Check):
         if found is None:
             return
         if isinstance(found, Retirement):
-            self.context.report(
-                node,
-                "MIG002",
-                f"'{found.ref.text}' retires with no drop-in GPT-4.1 replacement: {found.reason}",
-            )
+            self.context.report(node, "MIG002", retirement_message(found))
             return
         if found.deployment:
             self._report_migration(node, found, "an Azure deployment name, not a model name")
@@ -194,7 +190,7 @@ class RetiringModels(Check):
         self.context.report(
             node,
             "MIG001",
-            f"'{migration.ref.text}' retires: use '{migration.new_text}'",
+            migration_message(migration),
             fix=Fix(literal, safe=unsafe_reason is None, reason=unsafe_reason or ""),
             new_node=node.with_changes(value=literal),
         )
@@ -262,6 +258,18 @@ class RetiringModels(Check):
             if after == new_text:
                 return True
         return False
+
+
+def migration_message(migration: Migration) -> str:
+    """MIG001's message, shared with the checks of notebooks and config files."""
+    return f"'{migration.ref.text}' retires: use '{migration.new_text}'"
+
+
+def retirement_message(retirement: Retirement) -> str:
+    """MIG002's message, shared with the checks of notebooks and config files."""
+    return (
+        f"'{retirement.ref.text}' retires with no drop-in GPT-4.1 replacement: {retirement.reason}"
+    )
 
 
 def _is_azure_constructor(node: cst.BaseExpression) -> bool:

@@ -10,8 +10,11 @@ from migrator.findings import Finding
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
+    where: dict[str, Any] = {"path": finding.path}
+    if finding.cell is not None:
+        where["cell"] = finding.cell  # notebooks only: line and column count within the cell
     return {
-        "path": finding.path,
+        **where,
         "line": finding.line,
         "column": finding.column,
         "end_line": finding.end_line,

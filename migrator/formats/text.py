@@ -14,7 +14,8 @@ def finding_line(finding: Finding, colour: bool = False) -> str:
     mark = ""
     if finding.fix is not None and finding.fix.safe:
         mark = _style("[*]", colour, fg="cyan") + " "
-    where = f"{finding.path}:{finding.line}:{finding.column}:"
+    cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+    where = f"{finding.path}:{cell}{finding.line}:{finding.column}:"
     return (
         f"{_style(where, colour, bold=True)} {_style(finding.code, colour, fg='red', bold=True)} "
         f"{mark}{finding.message}{unsafe_note(finding)}"

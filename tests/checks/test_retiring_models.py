@@ -16,7 +16,7 @@ CASES = cases("retiring_models")
 def test_fixture(case: Case) -> None:
     findings, fixed = run_case(case)
     assert findings == expected(case, "findings.txt", findings)
-    assert fixed == expected(case, "fixed.py", fixed)
+    assert fixed == expected(case, case.fixed_name, fixed)
     ast.parse(fixed)
 
 

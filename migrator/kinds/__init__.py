@@ -1,0 +1,74 @@
+"""File kinds beyond Python: which checker a file gets, chosen by its name.
+
+Every checker takes the file's bytes and returns a ``runner.SourceResult``, so the engine's
+diff and write code serves all kinds. A name no kind claims is Python.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import PurePath
+from typing import Protocol
+
+from migrator.config import Settings
+from migrator.runner import SourceResult, check_source
+
+
+class Checker(Protocol):
+    def __call__(
+        self, source: bytes, path: str, settings: Settings, *, fix: bool
+    ) -> SourceResult: ...
+
+
+# kind -> (module under migrator.kinds, function): imported on first use, so a run over Python
+# files alone never loads them.
+_CHECKERS = {
+    "notebook": ("notebooks", "check_notebook"),
+    "jsonl": ("jsonl", "check_jsonl"),
+    "json": ("json_files", "check_json"),
+    "yaml": ("yaml_files", "check_yaml"),
+    "toml": ("toml_files", "check_toml"),
+    "env": ("env_files", "check_env"),
+    "docs": ("docs", "check_docs"),
+}
+_SUFFIXES = (
+    (".ipynb", "notebook"),
+    (".jsonl", "jsonl"),
+    (".ndjson", "jsonl"),
+    (".json", "json"),
+    (".yaml", "yaml"),
+    (".yml", "yaml"),
+    (".toml", "toml"),
+    (".env", "env"),
+    (".md", "docs"),
+    (".markdown", "docs"),
+    (".mdx", "docs"),
+    (".rst", "docs"),
+    (".rest", "docs"),
+)
+
+
+def kind_of(path: str | PurePath) -> str:
+    """``python``, ``notebook``, ``json``, ``jsonl``, ``yaml``, ``toml``, ``env`` or ``docs``."""
+    name = PurePath(path).name
+    lower = name.lower()
+    for suffix, kind in _SUFFIXES:
+        if lower.endswith(suffix):
+            return kind
+    if name.startswith(".env."):  # .env.example, .env.local, .env.production
+        return "env"
+    return "python"
+
+
+def checker_for(path: str | PurePath) -> Checker:
+    kind = kind_of(path)
+    if kind == "python":
+        return check_source
+    module, function = _CHECKERS[kind]
+    checker: Checker = getattr(importlib.import_module(f"migrator.kinds.{module}"), function)
+    return checker
+
+
+def check_file(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
+    """Check one file's bytes with the checker for its kind."""
+    return checker_for(path)(source, path, settings, fix=fix)

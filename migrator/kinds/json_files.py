@@ -1,0 +1,46 @@
+"""``*.json``: string values (and keys) that are exactly a retiring model ID."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from migrator.config import Settings
+from migrator.kinds import jsonscan
+from migrator.kinds.scalars import (
+    Document,
+    VerifyError,
+    finish,
+    mentions_model,
+    model_candidates,
+    skipped,
+    tree_changes,
+)
+from migrator.runner import SourceResult
+
+
+def check_json(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
+    doc = Document.decode(source)
+    if isinstance(doc, str):
+        return skipped(doc)
+    if not mentions_model(doc.text, settings.ruleset):
+        return SourceResult()
+    try:
+        json.loads(doc.text)
+    except ValueError as exc:  # JSONC (comments, trailing commas) lands here too
+        return skipped(f"not valid JSON ({exc})")
+    try:
+        scalars = jsonscan.scan(doc.text)
+    except jsonscan.JSONScanError as exc:
+        return skipped(f"cannot locate values ({exc})")
+    candidates = model_candidates(doc.text, scalars, settings)
+    return finish(doc, candidates, path, settings, fix=fix, verify=verify_json, comments=False)
+
+
+def verify_json(old: str, new: str) -> Counter[tuple[Any, Any]]:
+    try:
+        parsed = json.loads(new)
+    except ValueError as exc:
+        raise VerifyError(f"the fixed file would not be valid JSON ({exc})") from None
+    return tree_changes(json.loads(old), parsed)

@@ -1,0 +1,205 @@
+"""Jupyter notebooks (``.ipynb``): every code cell through the Python checks.
+
+The fix edits the notebook's text, not a re-serialised notebook: only the JSON strings of the
+source lines that changed are replaced, so indent, key order, escaping, the trailing newline,
+metadata and outputs stay byte for byte, and ``git diff`` shows just the changed lines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from migrator.config import Settings
+from migrator.findings import Finding
+from migrator.kinds import jsonscan
+from migrator.kinds.ipython import check_fragment, split_lines
+from migrator.kinds.scalars import Document, Scalar, apply_edits, skipped
+from migrator.runner import SourceResult
+
+PYTHON = "python"
+
+
+def check_notebook(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
+    doc = Document.decode(source)
+    if isinstance(doc, str):
+        return SourceResult(error=f"not a valid notebook: {doc}")
+    try:
+        notebook = json.loads(doc.text)
+    except ValueError as exc:
+        return SourceResult(error=f"not a valid notebook: not JSON ({exc})")
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        major = notebook.get("nbformat") if isinstance(notebook, dict) else None
+        if isinstance(major, int) and major < 4:
+            return skipped(f"an nbformat {major} notebook (only nbformat 4 is checked)")
+        return SourceResult(error="not a valid notebook: no 'cells' list")
+    language = _language(notebook)
+    if language is not None and language.lower() != PYTHON:
+        return skipped(f"a notebook in {language}, not Python")
+    code_cells = [
+        (index, cell)
+        for index, cell in enumerate(cells)
+        if isinstance(cell, dict)
+        and cell.get("cell_type") == "code"
+        and isinstance(cell.get("source"), (str, list))
+    ]
+    if not code_cells:
+        return SourceResult()
+    chunks = _source_tokens(doc.text)
+    result = SourceResult()
+    edits: list[tuple[int, int, str]] = []
+    for index, _cell in code_cells:
+        tokens = chunks.get(index, [])
+        if not all(isinstance(t.value, str) for t in tokens):
+            result.warnings.append(f"cell {index + 1} skipped: its source is not text")
+            continue
+        code = "".join(t.value for t in tokens)
+        fragment = check_fragment(code, path, settings, fix=fix)
+        if fragment.skipped is not None:
+            result.warnings.append(f"cell {index + 1} skipped: {fragment.skipped}")
+            continue
+        checked = fragment.result
+        number = index + 1
+        result.findings.extend(_in_cell(checked.findings, number))
+        result.fixed.extend(_in_cell(checked.fixed, number))
+        if checked.error is not None:  # the runner's message ends "file left unchanged"
+            return _unchanged(result, f"cell {number}: {checked.error}")
+        if fragment.new_code is not None:
+            try:
+                edits.extend(_source_edits(doc.text, tokens, fragment.new_code))
+            except ValueError as exc:
+                return _unchanged(result, f"cell {number}: {exc}; file left unchanged")
+    if edits:
+        new_text = apply_edits(doc.text, edits)
+        if not _only_sources_changed(notebook, new_text, code_cells):
+            return _unchanged(
+                result, "the fix would change more than cell sources; file left unchanged"
+            )
+        result.new_source = doc.encode(new_text)
+    return result
+
+
+def _language(notebook: dict[str, Any]) -> str | None:
+    metadata = notebook.get("metadata")
+    if not isinstance(metadata, dict):
+        return None
+    for section, key in (("kernelspec", "language"), ("language_info", "name")):
+        table = metadata.get(section)
+        if isinstance(table, dict) and isinstance(table.get(key), str):
+            return str(table[key])
+    return None
+
+
+def _source_tokens(text: str) -> dict[int, list[Scalar]]:
+    """Cell index -> the JSON strings that make up its source, in order."""
+
+    def want(path: tuple[Any, ...]) -> bool:
+        if not path:
+            return True
+        if path[0] != "cells":
+            return False
+        return len(path) <= 2 or path[2] == "source"
+
+    out: dict[int, list[Scalar]] = {}
+    for scalar in jsonscan.scan(text, want=want):
+        path = scalar.path
+        if scalar.key or len(path) < 3 or path[2] != "source":
+            continue
+        out.setdefault(path[1], []).append(scalar)
+    return out
+
+
+def _in_cell(findings: Sequence[Finding], number: int) -> list[Finding]:
+    return [replace(f, cell=number) for f in findings]
+
+
+def _source_edits(text: str, tokens: Sequence[Scalar], new_code: str) -> list[tuple[int, int, str]]:
+    """Edits to the source strings that turn the cell's code into ``new_code``.
+
+    Line by line: the changed span of each changed line must fall inside one string (true for
+    the one-string-per-line layout every Jupyter tool writes).
+    """
+    old_code = "".join(t.value for t in tokens)
+    old_lines, new_lines = split_lines(old_code), split_lines(new_code)
+    if len(old_lines) != len(new_lines):
+        raise ValueError("the fix would change the number of lines")
+    values = [str(t.value) for t in tokens]
+    starts = []
+    offset = 0
+    for value in values:
+        starts.append(offset)
+        offset += len(value)
+    line_start = 0
+    for old, new in zip(old_lines, new_lines):
+        if old != new:
+            head = _common_prefix(old, new)
+            tail = _common_prefix(old[head:][::-1], new[head:][::-1])
+            span = (line_start + head, line_start + len(old) - tail)
+            middle = new[head : len(new) - tail]
+            index = _token_holding(starts, values, span)
+            local = span[0] - starts[index]
+            value = values[index]
+            values[index] = value[:local] + middle + value[local + span[1] - span[0] :]
+        line_start += len(old)
+    return [
+        (t.start, t.end, _encode_like(text[t.start : t.end], str(t.value), new))
+        for t, new in zip(tokens, values)
+        if new != t.value
+    ]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _token_holding(starts: list[int], values: list[str], span: tuple[int, int]) -> int:
+    for index, start in enumerate(starts):
+        if start <= span[0] and span[1] <= start + len(values[index]):
+            return index
+    raise ValueError("a changed line is split across source strings")
+
+
+def _encode_like(raw: str, old: str, new: str) -> str:
+    """``new`` as a JSON string, escaped the way ``raw`` (which encodes ``old``) was."""
+    for ascii_only in (False, True):
+        if json.dumps(old, ensure_ascii=ascii_only) == raw:
+            return json.dumps(new, ensure_ascii=ascii_only)
+    return json.dumps(new, ensure_ascii=False)
+
+
+def _only_sources_changed(
+    notebook: dict[str, Any], new_text: str, code_cells: Sequence[tuple[int, Any]]
+) -> bool:
+    """The new text parses to the old notebook except for code cells' sources."""
+    try:
+        new = json.loads(new_text)
+    except ValueError:
+        return False
+    if not isinstance(new, dict) or not isinstance(new.get("cells"), list):
+        return False
+    if len(new["cells"]) != len(notebook["cells"]):
+        return False
+    expected = dict(notebook)
+    expected["cells"] = list(notebook["cells"])
+    for index, _ in code_cells:
+        cell = new["cells"][index]
+        if not isinstance(cell, dict):
+            return False
+        expected["cells"][index] = {**notebook["cells"][index], "source": cell.get("source")}
+    return bool(new == expected)
+
+
+def _unchanged(result: SourceResult, error: str) -> SourceResult:
+    result.findings = sorted(result.findings + result.fixed, key=lambda f: f.sort_key)
+    result.fixed = []
+    result.new_source = None
+    result.error = error
+    return result
