@@ -31,6 +31,11 @@ class Finding:
     cell: int | None = None  # notebooks: 1-based index among all cells; line/column are in it
 
     @property
+    def cell_prefix(self) -> str:
+        """``cell N: `` for a notebook finding, whose line and column count within that cell."""
+        return f"cell {self.cell}: " if self.cell is not None else ""
+
+    @property
     def sort_key(self) -> tuple[str, int, int, int, str]:
         return (self.path, self.cell or 0, self.line, self.column, self.code)
 

@@ -231,3 +231,18 @@ def test_junit_clean_run_has_one_passing_case(in_tmp: Path) -> None:
     cases = list(root.iter("testcase"))
     assert len(cases) == 1 and not list(cases[0])
     assert root.get("failures") == "0"
+
+
+def test_notebook_findings_name_the_cell_and_claim_no_file_lines() -> None:
+    from migrator.engine import Mode, RunResult
+    from migrator.findings import Finding, Fix
+    from migrator.formats import github, junit, sarif
+
+    finding = Finding("nb.ipynb", 2, 5, 2, 13, "MIG001", "'gpt-4o' retires", Fix('"x"', True), 3)
+    result = RunResult(Mode.LINT, findings=[finding])
+    assert github.render(result).startswith("::error file=nb.ipynb,title=MIG001::cell 3: ")
+    [entry] = json.loads(sarif.render(result))["runs"][0]["results"]
+    assert entry["message"]["text"].startswith("cell 3: ")
+    assert "region" not in entry["locations"][0]["physicalLocation"]
+    assert "fixes" not in entry
+    assert "nb.ipynb:cell 3: 2:5: MIG001" in junit.render(result)

@@ -26,9 +26,12 @@ def command(name: str, message: str, **properties: object) -> str:
 
 
 def finding_command(finding: Finding) -> str:
-    message = finding.message + unsafe_note(finding)
+    message = finding.cell_prefix + finding.message + unsafe_note(finding)
     if finding.fix is not None and finding.fix.safe:
         message += " (fixable with 'migrator fix')"
+    if finding.cell is not None:
+        # Lines count within the notebook cell, not the .ipynb file: annotate the file.
+        return command("error", message, file=finding.path, title=finding.code)
     return command(
         "error",
         message,

@@ -26,13 +26,15 @@ def render(result: RunResult) -> str:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                name=f"{f.code} at {f.line}:{f.column}",
+                name=f"{f.code} at {f.cell_prefix}{f.line}:{f.column}",
                 classname=path,
                 file=path,
                 line=str(f.line),
             )
             failure = ET.SubElement(case, "failure", message=f.message, type=f.code)
-            failure.text = f"{path}:{f.line}:{f.column}: {f.code} {f.message}{unsafe_note(f)}"
+            failure.text = (
+                f"{path}:{f.cell_prefix}{f.line}:{f.column}: {f.code} {f.message}{unsafe_note(f)}"
+            )
         total += len(findings)
         failures += len(findings)
     if result.errors:

@@ -84,11 +84,15 @@ def _result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "ruleId": finding.code,
         "level": "error",
-        "message": {"text": finding.message + unsafe_note(finding)},
+        "message": {"text": finding.cell_prefix + finding.message + unsafe_note(finding)},
         "locations": [{"physicalLocation": {"artifactLocation": location, "region": region}}],
     }
     if rule_index is not None:
         out["ruleIndex"] = rule_index
+    if finding.cell is not None:
+        # A notebook's lines count within a cell, not the .ipynb file: no region, no edit.
+        out["locations"] = [{"physicalLocation": {"artifactLocation": location}}]
+        return out
     if finding.fix is not None:
         safety = "safe" if finding.fix.safe else f"unsafe: {finding.fix.reason}"
         out["fixes"] = [
