@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from migrator.bindings import follow
 from migrator.checks.base import CheckContext, Example, Rule
 from migrator.checks.requests import Kind, ModelInfo, RequestCheck, RequestModel, Site, describe
 from migrator.strings import literal_value
@@ -69,6 +70,9 @@ class _Use:
     output: bool  # an output asked for (checked against a model's outputs), not an input sent
     site: Site
     request_only: bool  # only judged by the request it is on, never by the file's requests
+    # audio=: a finding only if the value is a literal config (a dict or a call), not a
+    # forwarded parameter that may well be None.
+    config: cst.BaseExpression | None = None
 
 
 class Modalities(RequestCheck):
@@ -100,8 +104,8 @@ class Modalities(RequestCheck):
                 continue
             if keyword.value == self._modalities:
                 self._output_list(node, arg.value)
-            elif keyword.value == self._audio and not _is_none(arg.value):
-                self._audio_output(node, keyword)
+            elif keyword.value == self._audio:
+                self._audio_output(node, keyword, arg.value)
 
     def on_dict(self, node: cst.Dict) -> None:
         for element in node.elements:
@@ -119,8 +123,8 @@ class Modalities(RequestCheck):
                     self._uses.append(_Use(element.value, modality, what, False, site, False))
             elif key == self._modalities:
                 self._output_list(node, element.value)
-            elif key == self._audio and not _is_none(element.value):
-                self._audio_output(node, element.key)
+            elif key == self._audio:
+                self._audio_output(node, element.key, element.value)
 
     def _output_list(self, request: cst.Call | cst.Dict, value: cst.BaseExpression) -> None:
         if not isinstance(value, (cst.List, cst.Tuple, cst.Set)):
@@ -133,15 +137,21 @@ class Modalities(RequestCheck):
                     what = f"'{modality}' in {self._modalities}"
                     self._uses.append(_Use(element.value, modality, what, True, site, True))
 
-    def _audio_output(self, request: cst.Call | cst.Dict, where: cst.CSTNode) -> None:
+    def _audio_output(
+        self, request: cst.Call | cst.Dict, where: cst.CSTNode, config: cst.BaseExpression
+    ) -> None:
         site = Site((request,), self.scope, own_splat=True)
         what = f"{self._audio}=" if isinstance(request, cst.Call) else f"'{self._audio}' key"
-        self._uses.append(_Use(where, self._audio_modality, what, True, site, True))
+        self._uses.append(_Use(where, self._audio_modality, what, True, site, True, config))
 
     # -- judging -------------------------------------------------------------------------------
 
     def finish(self) -> None:
         for use in self._uses:
+            if use.config is not None:
+                found = follow(use.config, use.site.scope)
+                if found is None or not isinstance(found[0], (cst.Dict, cst.Call)):
+                    continue
             verdict = self._judge(use)
             if verdict is not None:
                 direction = "output" if use.output else "input"
@@ -185,7 +195,3 @@ class Modalities(RequestCheck):
         if use.output:
             return f"outputs {', '.join(sorted(info.outputs)) or 'nothing'}"
         return f"accepts {', '.join(sorted(info.inputs)) or 'nothing'}"
-
-
-def _is_none(value: cst.BaseExpression) -> bool:
-    return isinstance(value, cst.Name) and value.value == "None"
