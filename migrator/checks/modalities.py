@@ -70,8 +70,8 @@ class _Use:
     output: bool  # an output asked for (checked against a model's outputs), not an input sent
     site: Site
     request_only: bool  # only judged by the request it is on, never by the file's requests
-    # audio=: a finding only if the value is a literal config (a dict or a call), not a
-    # forwarded parameter that may well be None.
+    # audio=: a finding only if the value is a dict literal (or a name bound once to one), not
+    # a forwarded parameter that may well be None, nor an object that merely holds audio.
     config: cst.BaseExpression | None = None
 
 
@@ -150,7 +150,7 @@ class Modalities(RequestCheck):
         for use in self._uses:
             if use.config is not None:
                 found = follow(use.config, use.site.scope)
-                if found is None or not isinstance(found[0], (cst.Dict, cst.Call)):
+                if found is None or not isinstance(found[0], cst.Dict):
                     continue
             verdict = self._judge(use)
             if verdict is not None:

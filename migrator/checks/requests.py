@@ -147,10 +147,12 @@ class RequestCheck(Check, BindingVisitor):
         return ABSENT
 
     def file_models(self) -> list[RequestModel]:
-        """The model of every request in this file, for values built apart from any request.
+        """The models of this file's requests, for values built apart from any request.
 
-        A string passed first to a call counts only when it is a model the rule set knows:
-        ``print("hello")`` is not a request.
+        Empty unless at least one request names a model of the rule set: a part-shaped dict or
+        a token count in a file that only forwards a model it is given (a library's converter,
+        a wrapper) says nothing about the migration. A string passed first to a call counts
+        only when it is a model the rule set knows: ``print("hello")`` is not a request.
         """
         if self._file_models is None:
             models = []
@@ -164,7 +166,8 @@ class RequestCheck(Check, BindingVisitor):
                     info = self.model_info(text) if text is not None else None
                     if info is not None:
                         models.append(RequestModel(Kind.KNOWN, info))
-            self._file_models = models
+            known = any(model.kind is Kind.KNOWN for model in models)
+            self._file_models = models if known else []
         return self._file_models
 
     def model_info(self, value: str) -> ModelInfo | None:
