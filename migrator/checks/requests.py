@@ -17,6 +17,7 @@ import libcst as cst
 from migrator.bindings import BindingVisitor, Scope, follow, static_str
 from migrator.checks.base import Check, CheckContext
 from migrator.checks.retiring_models import DEPLOYMENT_KEYWORDS
+from migrator.ruleset import RuleSet
 from migrator.strings import literal_value
 
 # Splats that point back at themselves (``d = {**d}`` bound once) must not recurse forever.
@@ -46,6 +47,21 @@ class Kind(Enum):
 class RequestModel:
     kind: Kind
     info: ModelInfo | None = None
+
+
+def model_info(ruleset: RuleSet, value: str) -> ModelInfo | None:
+    """What a model string (with any provider prefix) reaches after migration, if known."""
+    found = ruleset.resolve(value)
+    if found is None:
+        return None
+    model = found[1]
+    target = ruleset.effective_target(model)
+    if target is not None:
+        return ModelInfo(target.id, target.max_output_tokens, target.inputs, target.outputs)
+    retired = ruleset.no_replacement.get(model)
+    if retired is not None:
+        return ModelInfo(retired.id, None, retired.inputs, retired.outputs)
+    return None  # a source moved by configuration to a model the rule set does not describe
 
 
 OUTSIDE = RequestModel(Kind.OUTSIDE)
@@ -171,21 +187,9 @@ class RequestCheck(Check, BindingVisitor):
         return self._file_models
 
     def model_info(self, value: str) -> ModelInfo | None:
-        """What a model string (with any provider prefix) reaches after migration."""
-        if value in self._infos:
-            return self._infos[value]
-        info = None
-        found = self.ruleset.resolve(value)
-        if found is not None:
-            model = found[1]
-            target = self.ruleset.effective_target(model)
-            retired = self.ruleset.no_replacement.get(model)
-            if target is not None:
-                info = ModelInfo(target.id, target.max_output_tokens, target.inputs, target.outputs)
-            elif retired is not None:
-                info = ModelInfo(retired.id, None, retired.inputs, retired.outputs)
-        self._infos[value] = info
-        return info
+        if value not in self._infos:
+            self._infos[value] = model_info(self.ruleset, value)
+        return self._infos[value]
 
     def _container_model(
         self, node: cst.CSTNode, scope: Scope, own_splat: bool, depth: int
