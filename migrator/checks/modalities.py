@@ -28,7 +28,8 @@ MIG004 = Rule(
         "the input (gpt-4o-audio-preview, already MIG002) is not flagged, nor is one to a model "
         "outside the rule set. A model that is not a static value is flagged when no migration "
         "target supports the input. A part built apart from the call is flagged when it would "
-        "fail at every request this file sends. Never fixed: the request needs another model "
+        "fail at every request this file sends, one of which names a model of the rule set. "
+        "Never fixed: the request needs another model "
         "or another endpoint (speech-to-text first, for example)."
     ),
     invalid=(

@@ -29,8 +29,9 @@ MIG003 = Rule(
         "key of a dict), or that of an enclosing request (ModelSettings inside Agent). A model "
         "outside the rule set is not judged. A model that is not a static value gets the "
         "smallest limit of the migration targets. A value with no model around it is judged "
-        "against the models this file's requests use. With --unsafe-fixes, a literal value is "
-        "clamped to the limit (this can cut long answers short)."
+        "against the models this file's requests use, if one of them is in the rule set. "
+        "With --unsafe-fixes, a literal value is clamped to the limit (this can cut long "
+        "answers short)."
     ),
     invalid=(
         Example('client.chat.completions.create(model="gpt-4o-mini", max_tokens=50_000)'),
