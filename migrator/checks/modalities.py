@@ -171,8 +171,9 @@ class Modalities(RequestCheck):
             models = self.file_models()
             if not models or any(self._supports(other, use) for other in models):
                 return None
-            named = {m.info.name for m in models if m.info is not None}
-            names = sorted(named) + (["a model not resolved"] if len(named) < len(models) else [])
+            names = sorted({m.info.name for m in models if m.info is not None})
+            if any(m.kind is Kind.UNRESOLVED for m in models):
+                names.append("a model not resolved")
             return f"is not supported by {describe(names)}, which this file's requests use"
         if self._supports(model, use):
             return None

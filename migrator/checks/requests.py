@@ -102,18 +102,19 @@ class RequestCheck(Check, BindingVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         args = node.args
+        deployment = False
         for arg in args:
             keyword = arg.keyword
             if keyword is not None:
                 if keyword.value in self._model_parameters:
                     self._named.append(("value", arg.value, self.scope))
                     break
-                if keyword.value in DEPLOYMENT_KEYWORDS:
-                    self._named.append(("unresolved", None, self.scope))
-                    break
+                deployment = deployment or keyword.value in DEPLOYMENT_KEYWORDS
         else:
             first = args[0] if args else None
-            if first and not first.keyword and isinstance(first.value, cst.SimpleString):
+            if deployment:
+                self._named.append(("unresolved", None, self.scope))
+            elif first and not first.keyword and isinstance(first.value, cst.SimpleString):
                 self._named.append(("positional", first.value, self.scope))
         self.on_call(node)
 
