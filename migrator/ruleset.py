@@ -58,6 +58,7 @@ class NoReplacement:
     id: str
     reason: str
     inputs: frozenset[str] = frozenset()
+    outputs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ class RequestShapes:
     output_token_parameters: frozenset[str] = frozenset()
     modalities_parameter: str = "modalities"
     audio_output_parameter: str = "audio"
+    audio_output_modality: str = "audio"
+    content_type_key: str = "type"
     content_types: Mapping[str, str] = field(default_factory=dict)  # part "type" -> modality
     typed_parts: Mapping[str, str] = field(default_factory=dict)  # constructor name -> modality
 
@@ -168,7 +171,10 @@ class RuleSet:
             }
             no_replacement = {
                 mid: NoReplacement(
-                    id=mid, reason=str(group["reason"]), inputs=frozenset(group.get("inputs", ()))
+                    id=mid,
+                    reason=str(group["reason"]),
+                    inputs=frozenset(group.get("inputs", ())),
+                    outputs=frozenset(group.get("outputs", ())),
                 )
                 for group in data.get("no_replacement", [])
                 for mid in group["ids"]
@@ -181,6 +187,8 @@ class RuleSet:
                 output_token_parameters=frozenset(req.get("output_token_parameters", ())),
                 modalities_parameter=str(req.get("modalities_parameter", "modalities")),
                 audio_output_parameter=str(req.get("audio_output_parameter", "audio")),
+                audio_output_modality=str(req.get("audio_output_modality", "audio")),
+                content_type_key=str(req.get("content_type_key", "type")),
                 content_types=dict(req.get("content_types", {})),
                 typed_parts=dict(req.get("typed_parts", {})),
             )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from migrator.checks.base import Check, Rule
+from migrator.checks.modalities import Modalities
 from migrator.checks.retiring_models import RetiringModels
+from migrator.checks.token_limits import TokenLimits
 
-ALL_CHECKS: tuple[type[Check], ...] = (RetiringModels,)
+ALL_CHECKS: tuple[type[Check], ...] = (RetiringModels, TokenLimits, Modalities)
 
 
 def all_rules() -> list[Rule]:

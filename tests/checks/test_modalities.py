@@ -1,0 +1,29 @@
+"""MIG004 over its before/after fixtures."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+
+import pytest
+
+from migrator.runner import check_source
+from tests.fixture_cases import Case, cases, expected, run_case
+
+CASES = cases("modalities")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_fixture(case: Case) -> None:
+    findings, fixed = run_case(case)
+    assert findings == expected(case, "findings.txt", findings)
+    assert fixed == expected(case, "fixed.py", fixed)
+    ast.parse(fixed)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_never_fixed(case: Case) -> None:
+    settings = replace(case.settings(), unsafe_fixes=True)
+    result = check_source(case.input.read_bytes(), "input.py", settings, fix=True)
+    assert "MIG004" not in {f.code for f in result.fixed}
+    assert all(f.fix is None for f in result.findings if f.code == "MIG004")
