@@ -63,7 +63,11 @@ def test_content_parts_the_target_takes_are_not_reported() -> None:
     ]
     body = {"model": "gpt-4.1", "messages": [{"role": "user", "content": parts}]}
     assert findings(request(**body)) == [
-        ("MIG004", "'input_video' content part: gpt-4.1 accepts no video input")
+        (
+            "MIG004",
+            "video input ('input_video' part) is not supported by gpt-4.1, "
+            "which accepts file, image, text",
+        )
     ]
 
 
@@ -73,11 +77,12 @@ def test_unresolved_model_reports_what_no_target_takes() -> None:
     assert findings(request(**body)) == [
         (
             "MIG004",
-            "'input_audio' content part: the model accepts no audio input (model not resolved)",
+            "audio input ('input_audio' part) is not supported by any migration target "
+            "(model not resolved)",
         ),
         (
             "MIG004",
-            "modalities asks for audio output: the model produces no audio output "
+            "audio output ('audio' in modalities) is not supported by any migration target "
             "(model not resolved)",
         ),
     ]

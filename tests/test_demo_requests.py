@@ -16,8 +16,21 @@ from migrator.cli import main
     [
         # reports.py: max_tokens=64_000 on gpt-4o; an input_audio part sent to gpt-4o-mini. Not
         # flagged: max_tokens=1_024, the image part, voice.py's audio to gpt-4o-audio-preview.
-        ("MIG003", [("demo/support_bot/reports.py", 15, 20, "MIG003")]),
-        ("MIG004", [("demo/support_bot/reports.py", 45, 30, "MIG004")]),
+        # nightly.jsonl: the same two mistakes in Batch API request bodies.
+        (
+            "MIG003",
+            [
+                ("demo/batch/nightly.jsonl", 1, 123, "MIG003"),
+                ("demo/support_bot/reports.py", 15, 20, "MIG003"),
+            ],
+        ),
+        (
+            "MIG004",
+            [
+                ("demo/batch/nightly.jsonl", 2, 203, "MIG004"),
+                ("demo/support_bot/reports.py", 45, 30, "MIG004"),
+            ],
+        ),
     ],
 )
 def test_demo_lint_select(

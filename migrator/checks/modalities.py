@@ -8,7 +8,8 @@ import libcst as cst
 
 from migrator.bindings import follow
 from migrator.checks.base import CheckContext, Example, Rule
-from migrator.checks.requests import Kind, ModelInfo, RequestCheck, RequestModel, Site, describe
+from migrator.checks.requests import Kind, RequestCheck, RequestModel, Site, describe
+from migrator.checks.wording import not_supported_by, not_supported_by_any_target, unsupported
 from migrator.strings import literal_value
 
 MIG004 = Rule(
@@ -155,10 +156,8 @@ class Modalities(RequestCheck):
                     continue
             verdict = self._judge(use)
             if verdict is not None:
-                direction = "output" if use.output else "input"
-                self.context.report(
-                    use.node, "MIG004", f"{use.modality} {direction} ({use.what}) {verdict}"
-                )
+                message = unsupported(use.modality, use.output, use.what, verdict)
+                self.context.report(use.node, "MIG004", message)
         self._uses.clear()
 
     def _judge(self, use: _Use) -> str | None:
@@ -178,9 +177,10 @@ class Modalities(RequestCheck):
         if self._supports(model, use):
             return None
         if model.kind is Kind.UNRESOLVED:
-            return "is not supported by any migration target (model not resolved)"
+            return not_supported_by_any_target()
         assert model.info is not None
-        return f"is not supported by {model.info.name}, which {self._abilities(model.info, use)}"
+        abilities = model.info.outputs if use.output else model.info.inputs
+        return not_supported_by(model.info.name, use.output, abilities)
 
     def _supports(self, model: RequestModel, use: _Use) -> bool:
         """Whether the request could carry ``use``: unknown models get the benefit of the doubt."""
@@ -191,9 +191,3 @@ class Modalities(RequestCheck):
             targets = self.ruleset.targets.values()
             return any(use.modality in (t.outputs if use.output else t.inputs) for t in targets)
         return True
-
-    @staticmethod
-    def _abilities(info: ModelInfo, use: _Use) -> str:
-        if use.output:
-            return f"outputs {', '.join(sorted(info.outputs)) or 'nothing'}"
-        return f"accepts {', '.join(sorted(info.inputs)) or 'nothing'}"

@@ -9,6 +9,12 @@ import libcst as cst
 from migrator.bindings import static_int
 from migrator.checks.base import CheckContext, Example, Rule
 from migrator.checks.requests import Kind, RequestCheck, Site, describe
+from migrator.checks.wording import (
+    LIMIT_FIX_REASON,
+    limit_exceeded,
+    model_limit,
+    unresolved_limit,
+)
 from migrator.findings import Fix
 from migrator.strings import literal_value
 
@@ -54,7 +60,6 @@ MIG003 = Rule(
     ),
 )
 
-_UNSAFE_REASON = "a lower limit can cut long answers short"
 _UNRESOLVED = "a model not resolved"
 
 
@@ -104,16 +109,15 @@ class TokenLimits(RequestCheck):
     def _judge(self, site: Site, value: int) -> tuple[int, str] | None:
         """The limit ``value`` exceeds and whose limit it is; None when it is within bounds."""
         floor = self.ruleset.min_output_limit
-        unresolved = f"the {floor}-token output limit every migration target allows"
         model = self.request_model(site)
         if model.kind is Kind.KNOWN:
             assert model.info is not None
             limit = model.info.max_output_tokens
             if limit is None or value <= limit:
                 return None
-            return limit, f"{model.info.name}'s {limit}-token output limit"
+            return limit, model_limit(model.info.name, limit)
         if model.kind is Kind.UNRESOLVED:
-            return floor, f"{unresolved} (model not resolved)"
+            return floor, unresolved_limit(floor)
         if model.kind is Kind.OUTSIDE:
             return None
         # No model around the value: it can go to any request in this file. A finding only
@@ -138,7 +142,7 @@ class TokenLimits(RequestCheck):
         return limit, f"the {limit}-token output limit of {names}, which this file's requests use"
 
     def _report(self, candidate: _Limit, value: int, limit: int, holder: str) -> None:
-        message = f"{candidate.parameter}={value} exceeds {holder}"
+        message = limit_exceeded(candidate.parameter, value, holder)
         node = candidate.value
         if isinstance(node, cst.Integer):
             text = _clamped(node.value, limit)
@@ -146,7 +150,7 @@ class TokenLimits(RequestCheck):
                 node,
                 "MIG003",
                 message,
-                fix=Fix(text, safe=False, reason=_UNSAFE_REASON),
+                fix=Fix(text, safe=False, reason=LIMIT_FIX_REASON),
                 new_node=node.with_changes(value=text),
             )
         else:

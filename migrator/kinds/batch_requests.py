@@ -11,6 +11,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from migrator.checks.wording import (
+    LIMIT_FIX_REASON,
+    limit_exceeded,
+    model_limit,
+    not_supported_by,
+    not_supported_by_any_target,
+    unresolved_limit,
+    unsupported,
+)
 from migrator.findings import Fix
 from migrator.kinds.scalars import Candidate, Scalar
 from migrator.ruleset import RuleSet, Target
@@ -24,9 +33,6 @@ class Model:
     """The model a request will reach after migration; ``target`` None means not resolved."""
 
     target: Target | None
-
-    def name(self) -> str:
-        return self.target.id if self.target else "the model"
 
 
 def request_model(body: Mapping[str, Any], ruleset: RuleSet) -> Model | None:
@@ -81,14 +87,9 @@ def _output_limits(
         scalar = values.get((*base, name))
         if scalar is None:
             continue
-        if model.target:
-            message = f"{name}={value} exceeds {model.target.id}'s {limit}-token output limit"
-        else:
-            message = (
-                f"{name}={value} exceeds {limit}, the lowest output limit of the target "
-                "models (model not resolved)"
-            )
-        fix = Fix(str(limit), safe=False, reason="clamping the limit changes behaviour")
+        holder = model_limit(model.target.id, limit) if model.target else unresolved_limit(limit)
+        message = limit_exceeded(name, value, holder)
+        fix = Fix(str(limit), safe=False, reason=LIMIT_FIX_REASON)
         yield Candidate(scalar, "MIG003", message, fix, limit)
 
 
@@ -102,7 +103,12 @@ def _modalities(
 ) -> Iterator[Candidate]:
     requests = ruleset.requests
     accepted_inputs, produced = _capabilities(model, ruleset)
-    unresolved = "" if model.target else " (model not resolved)"
+
+    def verdict(output: bool) -> str:
+        if model.target is None:
+            return not_supported_by_any_target()
+        return not_supported_by(model.target.id, output, produced if output else accepted_inputs)
+
     for where, part_type in _content_parts(body, base):
         modality = requests.content_types.get(part_type)
         scalar = values.get((*where, "type"))
@@ -111,7 +117,7 @@ def _modalities(
         yield Candidate(
             scalar,
             "MIG004",
-            f"'{part_type}' content part: {model.name()} accepts no {modality} input{unresolved}",
+            unsupported(modality, False, f"'{part_type}' part", verdict(False)),
         )
     asked = body.get(requests.modalities_parameter)
     reported_audio = False
@@ -124,16 +130,19 @@ def _modalities(
             yield Candidate(
                 scalar,
                 "MIG004",
-                f"{requests.modalities_parameter} asks for {modality} output: "
-                f"{model.name()} produces no {modality} output{unresolved}",
+                unsupported(
+                    modality,
+                    True,
+                    f"'{modality}' in {requests.modalities_parameter}",
+                    verdict(True),
+                ),
             )
     audio_key = keys.get((*base, requests.audio_output_parameter))
     if audio_key is not None and _AUDIO not in produced and not reported_audio:
         yield Candidate(
             audio_key,
             "MIG004",
-            f"{requests.audio_output_parameter}= asks for audio output: "
-            f"{model.name()} produces no audio output{unresolved}",
+            unsupported(_AUDIO, True, f"'{requests.audio_output_parameter}' key", verdict(True)),
         )
 
 
