@@ -6,6 +6,7 @@ not pay for LibCST, and nothing on the lint path imports openai.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -123,10 +124,16 @@ def fix(diff: bool, unsafe_fixes: bool | None, **options: Any) -> None:
 
 def _run(mode: Any, options: dict[str, Any], unsafe_fixes: bool | None) -> RunResult:
     from migrator.engine import run
+    from migrator.interrupts import handle_signals
 
     settings = _settings(options, unsafe_fixes)
     paths = list(options["paths"]) or [Path(".")]
-    return run(paths, settings, mode)
+    try:
+        with handle_signals():
+            return run(paths, settings, mode)
+    except KeyboardInterrupt as exc:  # SIGINT or SIGTERM: no file is left half-written
+        click.echo("migrator: interrupted; each file is either fully fixed or untouched", err=True)
+        sys.exit(128 + getattr(exc, "signum", signal.SIGINT))
 
 
 def _settings(options: dict[str, Any], unsafe_fixes: bool | None) -> Settings:
@@ -155,5 +162,7 @@ def _report(result: RunResult, output_format: str, quiet: bool, to_stderr: bool 
         click.echo(out, nl=False, err=to_stderr)
     for error in result.errors:
         click.echo(f"{error.path}: error: {error.message}", err=True)
+    for notice in result.notices:
+        click.echo(f"{notice.path}: {notice.message}", err=True)
     if output_format == "text" and not quiet:
         click.echo(summary(result), err=to_stderr)

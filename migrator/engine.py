@@ -13,6 +13,7 @@ from migrator.config import Settings
 from migrator.discovery import Missing, iter_paths
 from migrator.files import WriteError, write_atomic
 from migrator.findings import FileError, Finding
+from migrator.limits import internal_error, oversize_notice
 from migrator.runner import check_source
 
 
@@ -28,6 +29,7 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)  # left after the run
     fixed: list[Finding] = field(default_factory=list)  # applied (or, with DIFF, pending)
     errors: list[FileError] = field(default_factory=list)
+    notices: list[FileError] = field(default_factory=list)  # files skipped on purpose
     files_checked: int = 0
     changed_files: list[str] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
@@ -36,6 +38,7 @@ class RunResult:
         self.findings.sort(key=lambda f: f.sort_key)
         self.fixed.sort(key=lambda f: f.sort_key)
         self.errors.sort(key=lambda e: e.path)
+        self.notices.sort(key=lambda e: e.path)
 
 
 @dataclass
@@ -47,6 +50,7 @@ class FileOutcome:
     findings: list[Finding] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    notices: list[FileError] = field(default_factory=list)
     changed: bool = False
     diff: str | None = None
 
@@ -68,6 +72,7 @@ def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
     result.findings.extend(outcome.findings)
     result.fixed.extend(outcome.fixed)
     result.errors.extend(outcome.errors)
+    result.notices.extend(outcome.notices)
     if outcome.changed:
         result.changed_files.append(outcome.path)
     if outcome.diff:
@@ -78,12 +83,20 @@ def process_file(path: Path, settings: Settings, mode: Mode) -> FileOutcome:
     """Check one file; with FIX, write it back; with DIFF, describe the change."""
     outcome = FileOutcome(display_path(path))
     try:
-        source = path.read_bytes()
+        too_large = oversize_notice(path, settings.max_file_size)
+        source = b"" if too_large else path.read_bytes()
     except OSError as exc:
         outcome.errors.append(FileError(outcome.path, f"cannot read: {exc.strerror or exc}"))
         return outcome
+    if too_large:
+        outcome.notices.append(FileError(outcome.path, too_large))
+        return outcome
     outcome.checked = True
-    checked = check_source(source, outcome.path, settings, fix=mode is not Mode.LINT)
+    try:
+        checked = check_source(source, outcome.path, settings, fix=mode is not Mode.LINT)
+    except Exception as exc:  # a bug in a check must cost one file, not the run
+        outcome.errors.append(FileError(outcome.path, internal_error(exc)))
+        return outcome
     outcome.findings = checked.findings
     if checked.error is not None:
         outcome.errors.append(FileError(outcome.path, checked.error))

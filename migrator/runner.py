@@ -11,6 +11,7 @@ from migrator.checks import ALL_CHECKS
 from migrator.checks.base import CheckContext, Report
 from migrator.config import Settings
 from migrator.findings import Finding
+from migrator.nesting import nesting_problem
 from migrator.suppression import is_suppressed, suppressions
 from migrator.traversal import replace_nodes, walk
 
@@ -28,6 +29,9 @@ class SourceResult:
 
 def check_source(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
     """Run the selected checks over ``source``; with ``fix``, also apply the allowed fixes."""
+    problem = nesting_problem(source)  # LibCST's parser would crash or crawl on it
+    if problem is not None:
+        return SourceResult(error=problem)
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
