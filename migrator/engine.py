@@ -60,7 +60,8 @@ def run(paths: Sequence[Path], settings: Settings, mode: Mode) -> RunResult:
     for item in iter_paths(paths, root=settings.root, exclude=settings.exclude):
         if isinstance(item, Missing):
             shown = display_path(item.path)
-            result.errors.append(FileError(shown, "no such file or directory"))
+            missing = "a broken or looping symbolic link" if item.path.is_symlink() else None
+            result.errors.append(FileError(shown, missing or "no such file or directory"))
             continue
         add_outcome(result, process_file(item, settings, mode))
     result.sort()

@@ -29,6 +29,15 @@ class SourceResult:
 
 def check_source(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
     """Run the selected checks over ``source``; with ``fix``, also apply the allowed fixes."""
+    try:
+        return _check(source, path, settings, fix=fix)
+    except RecursionError:
+        # Every later pass (positions, the fix, the re-parse) recurses like the walk, a little
+        # deeper: a tree the walk just managed can still be too deep for them.
+        return SourceResult(error="too deeply nested to check")
+
+
+def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
     problem = nesting_problem(source)  # LibCST's parser would crash or crawl on it
     if problem is not None:
         return SourceResult(error=problem)
@@ -66,6 +75,14 @@ def check_source(source: bytes, path: str, settings: Settings, *, fix: bool) -> 
         else:
             result.findings.append(finding)
     if replacements:
+        if module.bytes != source:
+            # LibCST drops a few bytes it cannot place (a form feed before a statement): its
+            # output would change more than the literals.
+            return SourceResult(
+                findings=[f for _, f in findings],
+                error="LibCST cannot reproduce this file byte for byte (a form feed or stray "
+                "whitespace before a statement?); file left unchanged",
+            )
         new_source = replace_nodes(module, replacements).bytes
         try:
             cst.parse_module(new_source)
