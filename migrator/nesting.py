@@ -59,13 +59,14 @@ class _TooDeep(Exception):
 def nesting_problem(source: bytes) -> str | None:
     """Why ``source`` must not reach LibCST's parser, or None if it is safe to parse.
 
-    A source that cannot be decoded is left to LibCST, which fails on it before parsing.
+    The source is decoded as LibCST would (BOM, coding cookie, else UTF-8), so a source that
+    cannot be decoded is reported here, apart from syntax errors.
     """
     try:
         encoding = tokenize.detect_encoding(io.BytesIO(source).readline)[0]
         text = source.decode(encoding)
-    except (SyntaxError, UnicodeDecodeError, LookupError):
-        return None
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        return f"cannot decode source: {exc}"
     try:
         _measure(text, 0, 0)
     except _TooDeep:

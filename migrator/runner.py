@@ -47,9 +47,10 @@ def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> Source
         return SourceResult(
             error=f"syntax error at {exc.raw_line}:{exc.raw_column + 1}: {exc.message}"
         )
-    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
-        # LibCST decodes bytes by the coding cookie/BOM and raises these when that fails.
+    except (UnicodeDecodeError, LookupError) as exc:
         return SourceResult(error=f"cannot decode source: {exc}")
+    except SyntaxError as exc:  # decoding was checked above: e.g. bytes "b" "s" concatenated
+        return SourceResult(error=f"syntax error: {exc}")
     except RecursionError:
         return SourceResult(error="too deeply nested to parse")
 
