@@ -6,7 +6,7 @@ Downloads the source distributions (a wheel where there is none) of packages tha
 models everywhere, unpacks them into a cache (benchmarks/.ecosystem-cache, gitignored), and for
 each package, on a fresh copy and once with safe fixes, once with ``--unsafe-fixes``:
 
-- runs ``migrator lint --format json`` (findings per code, on the pristine source), then
+- runs ``migrator lint --format json`` (findings per code), then
   ``migrator fix --format json`` (what is left);
 - asserts no crash (exit 0, 1 or 2, no traceback, no internal error);
 - asserts every changed file still parses (``ast`` and LibCST) and differs from the original
@@ -77,10 +77,8 @@ def main() -> int:
     reports = []
     for package in args.packages:
         source = fetch(package, args.cache)
-        findings = lint_findings(source)
         for mode in ("safe", "unsafe"):
             report = check_package(package, source, mode, keep=args.keep)
-            report.findings = findings
             reports.append(report)
             print_report(report)
     print_summary(reports)
@@ -96,7 +94,8 @@ def fetch(package: str, cache: Path) -> Path:
     if not downloads.exists() or not any(downloads.iterdir()):
         downloads.mkdir(parents=True, exist_ok=True)
         pip = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d"]
-        done = subprocess.run([*pip, str(downloads), "--no-binary", ":all:", package])
+        # --no-binary for the package only: its build backend may come as a wheel.
+        done = subprocess.run([*pip, str(downloads), "--no-binary", package, package])
         if done.returncode != 0:  # no sdist: take the wheel
             subprocess.run([*pip, str(downloads), "--only-binary", ":all:", package], check=True)
     archive = sorted(downloads.iterdir())[-1]
@@ -133,14 +132,6 @@ def _check_member(name: str) -> None:
 # -- one package ------------------------------------------------------------------------------
 
 
-def lint_findings(source: Path) -> Counter[str]:
-    report = Report("", "lint")
-    done = migrator(report, "lint", "--format", "json", "--exit-zero", ".", cwd=source)
-    if done is None:
-        raise SystemExit("\n".join(report.problems))
-    return Counter(f["code"] for f in json.loads(done.stdout or "[]"))
-
-
 def check_package(package: str, source: Path, mode: str, *, keep: bool) -> Report:
     report = Report(package, mode)
     work = Path(tempfile.mkdtemp(prefix=f"ecosystem-{package}-"))
@@ -151,6 +142,10 @@ def check_package(package: str, source: Path, mode: str, *, keep: bool) -> Repor
     flags = ["--unsafe-fixes"] if mode == "unsafe" else []
     started = time.perf_counter()
 
+    # On the copy: the cache sits under this repository's .gitignore, which would hide it all.
+    lint = migrator(report, "lint", "--format", "json", "--exit-zero", ".", cwd=tree)
+    if lint is not None:
+        report.findings = Counter(f["code"] for f in json.loads(lint.stdout or "[]"))
     fixed = migrator(report, "fix", *flags, "--format", "json", ".", cwd=tree)
     if fixed is not None:
         report.left = Counter(f["code"] for f in json.loads(fixed.stdout or "[]"))
