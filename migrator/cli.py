@@ -6,6 +6,7 @@ not pay for LibCST, and nothing on the lint path imports openai.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -161,13 +162,18 @@ def _run(
 ) -> RunResult:
     from migrator.engine import run
     from migrator.progress import progress
+    from migrator.interrupts import handle_signals
 
     if options["statistics"] and options["output_format"] not in ("text", "json"):
         raise click.UsageError("--statistics works with --format text or json")
     settings = _settings(options, unsafe_fixes)
     paths = list(options["paths"]) or [Path(".")]
-    with progress(enabled=not options["quiet"]) as on_file:
-        return run(paths, settings, mode, allow_dirty=allow_dirty, on_file=on_file)
+    try:
+        with handle_signals(), progress(enabled=not options["quiet"]) as on_file:
+            return run(paths, settings, mode, allow_dirty=allow_dirty, on_file=on_file)
+    except KeyboardInterrupt as exc:  # SIGINT or SIGTERM: no file is left half-written
+        click.echo("migrator: interrupted; each file is either fully fixed or untouched", err=True)
+        sys.exit(128 + getattr(exc, "signum", signal.SIGINT))
 
 
 def _settings(options: dict[str, Any], unsafe_fixes: bool | None) -> Settings:
@@ -207,6 +213,8 @@ def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False)
         click.echo(f"{error.path}: error: {error.message}", err=True)
     for warning in result.warnings:
         click.echo(f"{warning.path}: warning: {warning.message}", err=True)
+    for notice in result.notices:
+        click.echo(f"{notice.path}: {notice.message}", err=True)
     if output_format == "text" and not quiet:
         click.echo(text.summary(result), err=to_stderr)
         if result.mode is not Mode.LINT:

@@ -13,6 +13,9 @@ from migrator.discovery import DEFAULT_INCLUDE, DOCS_INCLUDE
 from migrator.ruleset import RuleSet, RuleSetError, SnapshotMode
 
 CONFIG_FILE = "pyproject.toml"
+# Larger files are generated data, not code anyone migrates by hand; parsing one takes seconds
+# per megabyte and a lot of memory.
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -33,6 +36,7 @@ class Settings:
     config_path: Path | None = None
     include: tuple[str, ...] = DEFAULT_INCLUDE  # non-Python files a walk checks
     include_docs: bool = False  # also Markdown/reST (fenced Python blocks, report only)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0 means no limit
 
     @property
     def walk_patterns(self) -> tuple[str, ...]:
@@ -56,6 +60,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "unsafe-fixes": (bool, "true or false"),
     "rules": (str, "a path to a rule file"),
     "models": (dict, 'a table of "old-model" = "new-model"'),
+    "max-file-size": (int, "a number of bytes (0: no limit)"),
 }
 
 
@@ -68,7 +73,8 @@ def find_config(start: Path) -> Path | None:
                 data = _read_toml(candidate)
             except ConfigError:
                 return candidate  # report the broken file rather than silently skip it
-            if "migrator" in data.get("tool", {}):
+            tool = data.get("tool")
+            if isinstance(tool, dict) and "migrator" in tool:
                 return candidate
     return None
 
@@ -95,6 +101,8 @@ def load_settings(
         tool = data.get("tool", {})
         if isinstance(tool, dict) and "migrator" in tool:
             table = tool["migrator"]
+            if not isinstance(table, dict):
+                raise ConfigError(f"{path}: [tool.migrator] must be a table")
         elif config_path is not None and path.name != CONFIG_FILE:
             table = data  # a dedicated migrator.toml holds the settings at top level
     where = f"{path}" if path else "command line"
@@ -110,6 +118,7 @@ def load_settings(
     if models:
         _check_models(models, ruleset, where)
         ruleset = ruleset.with_overrides(models)
+        _check_chains(ruleset, models, where)
 
     mode = snapshot if snapshot is not None else table.get("snapshot", "auto")
     try:
@@ -136,6 +145,7 @@ def load_settings(
         config_path=path,
         include=tuple(table.get("include", DEFAULT_INCLUDE)),
         include_docs=include_docs,
+        max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
     )
 
 
@@ -156,10 +166,15 @@ def _check_types(table: Mapping[str, Any], where: str) -> None:
             known = ", ".join(sorted(_KEYS))
             raise ConfigError(f"{where}: unknown key [tool.migrator] {key!r} (known: {known})")
         expected, description = _KEYS[key]
-        if not isinstance(value, expected):
+        if not isinstance(value, expected) or _bad_number(value, expected):
             raise ConfigError(f"{where}: [tool.migrator] {key} must be {description}")
         if isinstance(value, list) and not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{where}: [tool.migrator] {key} must be {description}")
+
+
+def _bad_number(value: Any, expected: type | tuple[type, ...]) -> bool:
+    # TOML booleans are Python ints; a size is neither a boolean nor negative.
+    return expected is int and (isinstance(value, bool) or value < 0)
 
 
 def _check_codes(codes: Iterable[str], key: str, where: str) -> None:
@@ -194,6 +209,23 @@ def _check_models(models: Mapping[str, Any], ruleset: RuleSet, where: str) -> No
                     else "; install openai to allow models from its ChatModel list)"
                 )
             )
+
+
+def _check_chains(ruleset: RuleSet, models: Mapping[str, str], where: str) -> None:
+    """No override may start where another source ends: that would migrate twice.
+
+    ``"gpt-4.1" = "gpt-4.1-mini"`` would turn gpt-4o into gpt-4.1 on one run and into
+    gpt-4.1-mini on the next, so ``fix`` would never settle.
+    """
+    for source in ruleset.sources.values():
+        for mode in SnapshotMode:
+            end = ruleset.replacement(source, mode)
+            if end in models and end != source.id:
+                raise ConfigError(
+                    f'{where}: [tool.migrator.models] "{end}": {source.id!r} migrates to '
+                    f"{end!r}, which this maps on to {models[end]!r}; a second run would migrate "
+                    f'it again (map "{source.id}" directly instead)'
+                )
 
 
 def _sdk_chat_models() -> frozenset[str]:

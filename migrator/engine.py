@@ -15,6 +15,7 @@ from migrator.files import WriteError, write_atomic
 from migrator.findings import FileError, Finding
 from migrator.gitstate import DirtyGuard
 from migrator.kinds import check_file
+from migrator.limits import internal_error, oversize_notice
 
 
 class Mode(Enum):
@@ -30,6 +31,7 @@ class RunResult:
     fixed: list[Finding] = field(default_factory=list)  # applied (or, with DIFF, pending)
     errors: list[FileError] = field(default_factory=list)
     warnings: list[FileError] = field(default_factory=list)  # parts skipped, and why
+    notices: list[FileError] = field(default_factory=list)  # files skipped on purpose
     files_checked: int = 0
     changed_files: list[str] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
@@ -39,6 +41,7 @@ class RunResult:
         self.fixed.sort(key=lambda f: f.sort_key)
         self.errors.sort(key=lambda e: e.path)
         self.warnings.sort(key=lambda e: e.path)
+        self.notices.sort(key=lambda e: e.path)
 
 
 @dataclass
@@ -51,6 +54,7 @@ class FileOutcome:
     fixed: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     warnings: list[FileError] = field(default_factory=list)
+    notices: list[FileError] = field(default_factory=list)
     changed: bool = False
     diff: str | None = None
 
@@ -76,7 +80,8 @@ def run(
     for done, item in enumerate(items, 1):
         if isinstance(item, Missing):
             shown = display_path(item.path)
-            result.errors.append(FileError(shown, "no such file or directory"))
+            missing = "a broken or looping symbolic link" if item.path.is_symlink() else None
+            result.errors.append(FileError(shown, missing or "no such file or directory"))
         else:
             add_outcome(result, process_file(item, settings, mode, guard))
         if on_file is not None:
@@ -91,6 +96,7 @@ def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
     result.fixed.extend(outcome.fixed)
     result.errors.extend(outcome.errors)
     result.warnings.extend(outcome.warnings)
+    result.notices.extend(outcome.notices)
     if outcome.changed:
         result.changed_files.append(outcome.path)
     if outcome.diff:
@@ -104,12 +110,20 @@ def process_file(
     the change."""
     outcome = FileOutcome(display_path(path))
     try:
-        source = path.read_bytes()
+        too_large = oversize_notice(path, settings.max_file_size)
+        source = b"" if too_large else path.read_bytes()
     except OSError as exc:
         outcome.errors.append(FileError(outcome.path, f"cannot read: {exc.strerror or exc}"))
         return outcome
+    if too_large:
+        outcome.notices.append(FileError(outcome.path, too_large))
+        return outcome
     outcome.checked = True
-    checked = check_file(source, outcome.path, settings, fix=mode is not Mode.LINT)
+    try:
+        checked = check_file(source, outcome.path, settings, fix=mode is not Mode.LINT)
+    except Exception as exc:  # a bug in a check must cost one file, not the run
+        outcome.errors.append(FileError(outcome.path, internal_error(exc)))
+        return outcome
     outcome.findings = checked.findings
     outcome.warnings = [FileError(outcome.path, warning) for warning in checked.warnings]
     if checked.error is not None:

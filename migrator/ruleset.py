@@ -6,6 +6,7 @@ The data lives in ``rules/*.toml``; this module only loads it and answers questi
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -243,7 +244,8 @@ class RuleSet:
     @property
     def min_output_limit(self) -> int:
         """The smallest output-token limit of any target: what an unresolved model gets."""
-        return min(t.max_output_tokens for t in self.targets.values())
+        # A rule set with no targets migrates nothing, so there is no limit to exceed.
+        return min((t.max_output_tokens for t in self.targets.values()), default=sys.maxsize)
 
     def target_for(self, model: str) -> Target | None:
         """The target a model ID is, by alias or snapshot."""

@@ -11,6 +11,7 @@ from migrator.checks import ALL_CHECKS
 from migrator.checks.base import CheckContext, Report
 from migrator.config import Settings
 from migrator.findings import Finding
+from migrator.nesting import nesting_problem
 from migrator.suppression import is_suppressed, suppressions
 from migrator.traversal import replace_nodes, walk
 
@@ -32,14 +33,27 @@ class SourceResult:
 def check_source(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
     """Run the selected checks over ``source``; with ``fix``, also apply the allowed fixes."""
     try:
+        return _check(source, path, settings, fix=fix)
+    except RecursionError:
+        # Every later pass (positions, the fix, the re-parse) recurses like the walk, a little
+        # deeper: a tree the walk just managed can still be too deep for them.
+        return SourceResult(error="too deeply nested to check")
+
+
+def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
+    problem = nesting_problem(source)  # LibCST's parser would crash or crawl on it
+    if problem is not None:
+        return SourceResult(error=problem)
+    try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         return SourceResult(
             error=f"syntax error at {exc.raw_line}:{exc.raw_column + 1}: {exc.message}"
         )
-    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
-        # LibCST decodes bytes by the coding cookie/BOM and raises these when that fails.
+    except (UnicodeDecodeError, LookupError) as exc:
         return SourceResult(error=f"cannot decode source: {exc}")
+    except SyntaxError as exc:  # decoding was checked above: e.g. bytes "b" "s" concatenated
+        return SourceResult(error=f"syntax error: {exc}")
     except RecursionError:
         return SourceResult(error="too deeply nested to parse")
 
@@ -65,6 +79,14 @@ def check_source(source: bytes, path: str, settings: Settings, *, fix: bool) -> 
         else:
             result.findings.append(finding)
     if replacements:
+        if module.bytes != source:
+            # LibCST drops a few bytes it cannot place (a form feed before a statement): its
+            # output would change more than the literals.
+            return SourceResult(
+                findings=[f for _, f in findings],
+                error="LibCST cannot reproduce this file byte for byte (a form feed or stray "
+                "whitespace before a statement?); file left unchanged",
+            )
         new_source = replace_nodes(module, replacements).bytes
         try:
             cst.parse_module(new_source)

@@ -32,5 +32,7 @@ def replacement_literal(node: cst.SimpleString, new_value: str) -> str:
     """``new_value`` written with the literal's own prefix (r, b, u ...) and quotes.
 
     Model IDs hold no quotes, backslashes or non-ASCII characters, so no escaping is needed.
+    The prefix is taken from the source text: ``node.prefix`` is lower-cased (``Rb`` -> ``rb``).
     """
-    return f"{node.prefix}{node.quote}{new_value}{node.quote}"
+    prefix = node.value[: len(node.prefix)]
+    return f"{prefix}{node.quote}{new_value}{node.quote}"

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.fixture_cases import FIXTURES
 
@@ -21,3 +23,36 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run in an empty directory, so no pyproject.toml above the test applies."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+# -- hypothesis profiles ----------------------------------------------------------------------
+# The base example count: each property test scales it by its cost (tests/test_properties.py:
+# realistic calls x3, spliced hypothesmith code x1, LibCST-generated code x0.25, bytes x1).
+# dev is the local default (seconds); ci, the default when CI=true, runs 700 x 5.25 = 3,675
+# examples in about 90 s on 2 cores; slow (`pytest --slow`) ten times that.
+PROFILES = {"dev": 50, "ci": 700, "slow": 7000}
+for _name, _examples in PROFILES.items():
+    settings.register_profile(
+        _name,
+        max_examples=_examples,
+        deadline=None,  # LibCST's first parse of a session is slow; timing is not the property
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        print_blob=True,
+    )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help=f"run the property tests with the 'slow' hypothesis profile ({PROFILES['slow']})",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--slow"):
+        settings.load_profile("slow")
+    elif os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        settings.load_profile("ci")
+    else:
+        settings.load_profile("dev")

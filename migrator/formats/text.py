@@ -39,12 +39,25 @@ def _style(text: str, colour: bool, **styles: Any) -> str:
 
 
 def summary(result: RunResult) -> str:
+    text = _findings_summary(result)
+    problems = []
+    if result.errors:
+        problems.append(f"{_files(len({e.path for e in result.errors}))} with errors")
+    if result.notices:
+        problems.append(f"{_files(len(result.notices))} skipped")
+    if problems:
+        text += f" Not covered: {', '.join(problems)} (see above)."
+    return text
+
+
+def _findings_summary(result: RunResult) -> str:
     left = len(result.findings)
     safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
     unsafe = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
     if result.mode is Mode.LINT:
         if not left:
-            return f"All clear: no findings in {_files(result.files_checked)}."
+            head = "No findings" if result.errors or result.notices else "All clear: no findings"
+            return f"{head} in {_files(result.files_checked)}."
         parts = [f"{_count(left)} in {_files(result.files_checked)}"]
         if safe:
             parts.append(f"{safe} fixable with 'migrator fix'")

@@ -21,11 +21,13 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 RST_SUFFIXES = (".rst", ".rest")
 # MyST and Sphinx directives that take the language as their argument: ```{code-cell} python
 _DIRECTIVES = frozenset({"code-cell", "code-block", "code", "sourcecode", "jupyter-execute"})
-_FENCE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)")
+# Anchored with \A: matched at a line's start only, and an anchor keeps a search() linear too.
+_FENCE = re.compile(r"\A(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)")
 _RST_DIRECTIVE = re.compile(
-    r"(?P<indent>[ \t]*)\.\.[ \t]+(?P<name>code-block|code|sourcecode|jupyter-execute|ipython)"
+    r"\A(?P<indent>[ \t]*)\.\.[ \t]+(?P<name>code-block|code|sourcecode|jupyter-execute|ipython)"
     r"::[ \t]*(?P<lang>\S*)"
 )
+_RST_OPTION = re.compile(r"\A[ \t]+:[\w-]+:")
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def rst_blocks(text: str) -> Iterator[Block]:
             continue
         opened = i
         outer = len(directive.group("indent"))
-        while i < len(lines) and re.match(r"[ \t]+:[\w-]+:", lines[i]):
+        while i < len(lines) and _RST_OPTION.match(lines[i]):
             i += 1  # directive options
         start = i
         body_indent = None

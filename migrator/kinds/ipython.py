@@ -18,10 +18,12 @@ from migrator.runner import SourceResult, check_source
 PYTHON_CELL_MAGICS = frozenset(
     {"time", "timeit", "capture", "prun", "debug", "python", "python3", "pypy"}
 )
-_CELL_MAGIC = re.compile(r"[ \t]*%%(\S*)")
-_LINE_MAGIC = re.compile(r"[ \t]*[%!?]")  # %magic, %%magic, !shell, !!shell, ?obj, ??obj
-_HELP_SUFFIX = re.compile(r"[ \t]*[\w.]+\?\??[ \t]*\Z")  # obj? and obj??
-_ASSIGNED_MAGIC = re.compile(r"([ \t]*[\w.]+[ \t]*=[ \t]*)[%!]")  # files = !ls, t = %time f()
+# Anchored with \A: they are only ever matched at a line's start, and an anchor keeps even a
+# search() over a long line linear.
+_CELL_MAGIC = re.compile(r"\A[ \t]*%%(\S*)")
+_LINE_MAGIC = re.compile(r"\A[ \t]*[%!?]")  # %magic, %%magic, !shell, !!shell, ?obj, ??obj
+_HELP_SUFFIX = re.compile(r"\A[ \t]*[\w.]+\?\??[ \t]*\Z")  # obj? and obj??
+_ASSIGNED_MAGIC = re.compile(r"\A([ \t]*[\w.]+[ \t]*=[ \t]*)[%!]")  # files = !ls, t = %time f()
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 

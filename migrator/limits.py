@@ -1,0 +1,30 @@
+"""What a run refuses to do to one file, and how it says so."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def oversize_notice(path: Path, limit: int) -> str | None:
+    """Why ``path`` is skipped for its size, or None; ``limit`` 0 means no limit.
+
+    Decided from ``stat`` so that a huge file is never read.
+    """
+    if not limit:
+        return None
+    size = os.stat(path).st_size
+    if size <= limit:
+        return None
+    return (
+        f"skipped: {_mib(size)}, over the {_mib(limit)} limit "
+        "(raise max-file-size in [tool.migrator], 0 for no limit)"
+    )
+
+
+def internal_error(exc: Exception) -> str:
+    return f"internal error ({type(exc).__name__}: {exc}); file left unchanged, please report this"
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size:,} bytes"
