@@ -161,8 +161,8 @@ def _run(
     mode: Any, options: dict[str, Any], unsafe_fixes: bool | None, allow_dirty: bool = False
 ) -> RunResult:
     from migrator.engine import run
-    from migrator.progress import progress
     from migrator.interrupts import handle_signals
+    from migrator.progress import progress
 
     if options["statistics"] and options["output_format"] not in ("text", "json"):
         raise click.UsageError("--statistics works with --format text or json")
