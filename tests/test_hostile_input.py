@@ -87,16 +87,31 @@ def test_nesting_guard_refuses_beyond_the_limits(source: str) -> None:
     assert nesting_problem(source.encode()) == TOO_DEEP
 
 
+@pytest.mark.parametrize("stage", ["_position", "replace_nodes"])
+def test_recursion_in_a_later_pass_is_reported(monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
+    """Regression: a tree the walk could still visit made the position or fix pass raise
+    RecursionError (at 139 nested lists, or 324 chained 'and's, on CPython 3.11), which
+    escaped check_source and ended the run."""
+    import migrator.runner
+
+    def too_deep(*args: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(migrator.runner, stage, too_deep)
+    result = check_source(GPT4O, "x.py", load_settings(), fix=True)
+    assert result.error == "too deeply nested to check"
+    assert result.new_source is None
+
+
 @pytest.mark.parametrize(
     ("template", "depths"),
     [
-        ("x = {open}'gpt-4o'{close}", range(100, 200)),
-        ("x = {chain}'gpt-4o'", range(250, 450, 2)),
+        ("x = {open}'gpt-4o'{close}", [*range(100, 200, 3), MAX_BRACKETS + 1]),
+        ("x = {chain}'gpt-4o'", [*range(250, 450, 7), MAX_DEPTH]),
     ],
 )
-def test_trees_too_deep_for_a_later_pass_are_reported(template: str, depths: range) -> None:
-    """Regression: a tree the walk could still visit made the position or fix pass raise
-    RecursionError, which escaped check_source and ended the run."""
+def test_trees_too_deep_for_a_later_pass_are_reported(template: str, depths: list[int]) -> None:
+    """Around the depths where each pass gives up: an answer every time, never an exception."""
     settings = load_settings()
     outcomes = set()
     for n in depths:

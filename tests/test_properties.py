@@ -8,7 +8,9 @@ realistic calls. For every source and every settings variant:
 2. the fixed source parses (with LibCST, and with ``ast`` whenever the input did);
 3. it differs from the input only inside the string literals it rewrote: the token streams
    match except for those STRING tokens, every other byte is unchanged, and the rewritten
-   literals are exactly the fixes reported, with the reported replacement text;
+   literals are exactly the fixes reported, with the reported replacement text, the same
+   prefix, quotes and type, and the migration's target as value (for safe fixes; an unsafe
+   fix that rewrites something other than a string literal is held to the other four);
 4. a second ``fix`` changes nothing;
 5. ``lint`` after ``fix`` reports no finding that ``fix`` would have applied.
 
