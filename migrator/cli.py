@@ -72,6 +72,12 @@ def common_options(func: F) -> F:
             help="Output format.",
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary."),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            help="Worker processes (default: one per CPU; small runs stay in one process).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -126,7 +132,7 @@ def _run(mode: Any, options: dict[str, Any], unsafe_fixes: bool | None) -> RunRe
 
     settings = _settings(options, unsafe_fixes)
     paths = list(options["paths"]) or [Path(".")]
-    return run(paths, settings, mode)
+    return run(paths, settings, mode, jobs=options["jobs"])
 
 
 def _settings(options: dict[str, Any], unsafe_fixes: bool | None) -> Settings:

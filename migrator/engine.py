@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Union
 
 from migrator.config import Settings
 from migrator.discovery import Missing, iter_paths
 from migrator.files import WriteError, write_atomic
 from migrator.findings import FileError, Finding
 from migrator.runner import check_source
+from migrator.screen import Screen
+
+# Below this many files a run stays in this process: starting workers costs more than it saves
+# (a pre-commit hook passes a handful of files).
+POOL_THRESHOLD = 50
+# Paths sent to a worker at a time: large enough to amortise the round trip, small enough that
+# both workers stay busy to the end of a run.
+CHUNK_SIZE = 16
 
 
 class Mode(Enum):
@@ -51,16 +61,83 @@ class FileOutcome:
     diff: str | None = None
 
 
-def run(paths: Sequence[Path], settings: Settings, mode: Mode) -> RunResult:
+def run(
+    paths: Sequence[Path],
+    settings: Settings,
+    mode: Mode,
+    *,
+    jobs: int | None = None,
+    screens: bool = True,
+) -> RunResult:
+    """Check every file under ``paths``.
+
+    ``jobs`` worker processes (default: one per CPU; 1, or a run of fewer than
+    POOL_THRESHOLD files, stays in this process). Files are streamed: paths go to the workers
+    as they are found and each worker reads one file at a time. ``screens=False`` parses every
+    file with LibCST (for tests that prove the screens drop nothing).
+    """
     result = RunResult(mode)
-    for item in iter_paths(paths, root=settings.root, exclude=settings.exclude):
-        if isinstance(item, Missing):
-            shown = display_path(item.path)
-            result.errors.append(FileError(shown, "no such file or directory"))
-            continue
-        add_outcome(result, process_file(item, settings, mode))
+    items = iter_paths(paths, root=settings.root, exclude=settings.exclude)
+    for outcome in _outcomes(items, settings, mode, jobs or os.cpu_count() or 1, screens):
+        add_outcome(result, outcome)
     result.sort()
     return result
+
+
+_Item = Union[Path, Missing]
+
+
+def _outcomes(
+    items: Iterator[_Item], settings: Settings, mode: Mode, jobs: int, screens: bool
+) -> Iterator[FileOutcome]:
+    if jobs > 1:
+        head = list(itertools.islice(items, POOL_THRESHOLD))
+        if len(head) == POOL_THRESHOLD:
+            yield from _pooled(itertools.chain(head, items), settings, mode, jobs, screens)
+            return
+        items = iter(head)
+    screen = Screen(settings.ruleset) if screens else None
+    for item in items:
+        yield _process_item(item, settings, mode, screen)
+
+
+def _pooled(
+    items: Iterable[_Item], settings: Settings, mode: Mode, jobs: int, screens: bool
+) -> Iterator[FileOutcome]:
+    # Imported here: a run that stays in-process (the pre-commit case) does not pay for it.
+    import multiprocessing
+
+    with multiprocessing.Pool(jobs, _init_worker, (settings, mode, screens)) as pool:
+        # imap keeps the order of the paths, so diffs come out in a stable order too.
+        yield from pool.imap(_work, items, CHUNK_SIZE)
+
+
+# A worker's run-wide state, set once by _init_worker (the screen is built once per worker).
+_worker: tuple[Settings, Mode, Screen | None] | BaseException | None = None
+
+
+def _init_worker(settings: Settings, mode: Mode, screens: bool) -> None:
+    global _worker
+    try:
+        _worker = (settings, mode, Screen(settings.ruleset) if screens else None)
+    except Exception as exc:  # raised from _work instead: a failing initializer loops forever
+        _worker = exc
+
+
+def _work(item: _Item) -> FileOutcome:
+    if not isinstance(_worker, tuple):
+        raise RuntimeError("worker not initialised") from _worker
+    return _process_item(item, *_worker)
+
+
+def _process_item(
+    item: _Item, settings: Settings, mode: Mode, screen: Screen | None
+) -> FileOutcome:
+    if isinstance(item, Missing):
+        outcome = FileOutcome(display_path(item.path))
+        outcome.errors.append(FileError(outcome.path, "no such file or directory"))
+        return outcome
+    return process_file(item, settings, mode, screen)
 
 
 def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
@@ -74,7 +151,9 @@ def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
         result.diffs.append(outcome.diff)
 
 
-def process_file(path: Path, settings: Settings, mode: Mode) -> FileOutcome:
+def process_file(
+    path: Path, settings: Settings, mode: Mode, screen: Screen | None = None
+) -> FileOutcome:
     """Check one file; with FIX, write it back; with DIFF, describe the change."""
     outcome = FileOutcome(display_path(path))
     try:
@@ -83,7 +162,7 @@ def process_file(path: Path, settings: Settings, mode: Mode) -> FileOutcome:
         outcome.errors.append(FileError(outcome.path, f"cannot read: {exc.strerror or exc}"))
         return outcome
     outcome.checked = True
-    checked = check_source(source, outcome.path, settings, fix=mode is not Mode.LINT)
+    checked = check_source(source, outcome.path, settings, fix=mode is not Mode.LINT, screen=screen)
     outcome.findings = checked.findings
     if checked.error is not None:
         outcome.errors.append(FileError(outcome.path, checked.error))

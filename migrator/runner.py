@@ -11,6 +11,7 @@ from migrator.checks import ALL_CHECKS
 from migrator.checks.base import CheckContext, Report
 from migrator.config import Settings
 from migrator.findings import Finding
+from migrator.screen import Screen
 from migrator.suppression import is_suppressed, suppressions
 from migrator.traversal import replace_nodes, walk
 
@@ -26,8 +27,15 @@ class SourceResult:
     encoding: str = "utf-8"
 
 
-def check_source(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
-    """Run the selected checks over ``source``; with ``fix``, also apply the allowed fixes."""
+def check_source(
+    source: bytes, path: str, settings: Settings, *, fix: bool, screen: Screen | None = None
+) -> SourceResult:
+    """Run the selected checks over ``source``; with ``fix``, also apply the allowed fixes.
+
+    With a ``screen`` (built once per run), a file it rules out is not parsed at all.
+    """
+    if screen is not None and not screen.admits(source):
+        return SourceResult()
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
