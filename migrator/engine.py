@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -183,6 +182,8 @@ def process_file(
 
 
 def unified_diff(path: str, old: bytes, new: bytes, encoding: str) -> str:
+    import difflib  # only `fix --diff` needs it
+
     a = old.decode(encoding, errors="replace").splitlines(keepends=True)
     b = new.decode(encoding, errors="replace").splitlines(keepends=True)
     return "".join(difflib.unified_diff(a, b, fromfile=f"a/{path}", tofile=f"b/{path}"))
