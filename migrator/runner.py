@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from migrator.checks import ALL_CHECKS
 from migrator.checks.base import CheckContext, Report
 from migrator.config import Settings
 from migrator.findings import Finding
+from migrator.positions import positions
 from migrator.screen import Screen
 from migrator.suppression import is_suppressed, suppressions
 from migrator.traversal import replace_nodes, walk
@@ -86,14 +86,14 @@ def check_source(
 def _position(module: cst.Module, reports: list[Report], path: str) -> list[tuple[Report, Finding]]:
     """Attach line/column to reports and drop the suppressed ones.
 
-    Positions are resolved only here, for files that have findings: the metadata pass costs
-    several times the parse.
+    Positions are resolved only here, for files that have findings, and only for the reported
+    nodes: LibCST's metadata pass over every node costs several times the parse.
     """
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    where_is = positions(module, [report.node for report in reports])
     noqa = suppressions(module.code)
     out = []
     for report in reports:
-        where = positions[report.node]
+        where = where_is[report.node]
         lines = range(where.start.line, where.end.line + 1)
         if noqa and is_suppressed(noqa, report.code, lines):
             continue
