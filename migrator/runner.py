@@ -12,7 +12,7 @@ from migrator.config import Settings
 from migrator.findings import Finding
 from migrator.positions import positions
 from migrator.screen import Screen
-from migrator.suppression import is_suppressed, suppressions
+from migrator.suppression import is_suppressed, may_suppress, suppressions
 from migrator.traversal import replace_nodes, walk
 
 
@@ -59,7 +59,7 @@ def check_source(
     if not reports:
         return SourceResult()
 
-    findings = _position(module, reports, path)
+    findings = _position(module, reports, path, source)
     result = SourceResult(encoding=module.encoding)
     replacements: dict[int, cst.CSTNode] = {}
     for report, finding in findings:
@@ -83,14 +83,17 @@ def check_source(
     return result
 
 
-def _position(module: cst.Module, reports: list[Report], path: str) -> list[tuple[Report, Finding]]:
+def _position(
+    module: cst.Module, reports: list[Report], path: str, source: bytes
+) -> list[tuple[Report, Finding]]:
     """Attach line/column to reports and drop the suppressed ones.
 
     Positions are resolved only here, for files that have findings, and only for the reported
     nodes: LibCST's metadata pass over every node costs several times the parse.
     """
     where_is = positions(module, [report.node for report in reports])
-    noqa = suppressions(module.code)
+    # module.code regenerates the whole source: only worth it when a comment may suppress.
+    noqa = suppressions(module.code) if may_suppress(source) else {}
     out = []
     for report in reports:
         where = where_is[report.node]

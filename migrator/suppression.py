@@ -10,7 +10,7 @@ import tokenize
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z0-9,\s]+))?", re.I)
 _IGNORE = re.compile(r"#\s*migrator:\s*ignore\[(?P<codes>[A-Z0-9,\s]*)\]", re.I)
 # Tokenizing a whole file costs a fifth of its parse: skip it when no comment could match.
-_ANY = re.compile(r"noqa|migrator:", re.I)
+_ANY = re.compile(rb"noqa|migrator:", re.I)
 
 ALL = frozenset({"*"})
 
@@ -22,8 +22,6 @@ def suppressions(source: str) -> dict[int, frozenset[str]]:
     Only called for files that have findings.
     """
     found: dict[int, frozenset[str]] = {}
-    if not _ANY.search(source):
-        return found
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
@@ -43,6 +41,11 @@ def suppressions(source: str) -> dict[int, frozenset[str]]:
             line = token.start[0]
             found[line] = found.get(line, frozenset()) | codes
     return found
+
+
+def may_suppress(source: bytes) -> bool:
+    """False when ``source`` holds no suppression comment: then there is nothing to tokenize."""
+    return _ANY.search(source) is not None
 
 
 def is_suppressed(table: dict[int, frozenset[str]], code: str, lines: range) -> bool:
