@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 EXTRA_PACKAGES = ["openai", "litellm", "langchain-openai", "pydantic-ai"]
-GENERATOR_VERSION = "1"  # bump to rebuild the generated trees
+GENERATOR_VERSION = "2"  # bump to rebuild the generated trees
 
 # Runs one command with its output discarded and reports wall time and the peak RSS of the
 # largest process it started (RUSAGE_CHILDREN covers the workers, which their parent waits for).
@@ -126,7 +126,7 @@ def plain_module(rng: random.Random, i: int) -> str:
         parts.append('FORMATS = {"audio": ["wav", "mp3"], "image": ["png"]}\n')
     if rng.random() < 0.02:
         parts.append("# counts max_tokens per request for the usage report\n")
-    for k in range(rng.randint(3, 5)):
+    for k in range(rng.randint(2, 4)):
         name = f"{rng.choice(WORDS).title()}{rng.choice(WORDS).title()}{k}"
         parts.append(
             textwrap.dedent(
@@ -180,7 +180,7 @@ def sdk_module(rng: random.Random, i: int) -> str:
         "import base64\n\nfrom openai import OpenAI\n\n"
         f'client = OpenAI()\nMODEL = "{model}"\nFALLBACK = "{fallback}"\nMAX_TOKENS = {limit}\n'
     ]
-    for k in range(rng.randint(3, 4)):
+    for k in range(2):
         parts.append(
             textwrap.dedent(
                 f'''

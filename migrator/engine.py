@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import queue
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -20,9 +21,9 @@ from migrator.screen import Screen
 # Below this many files a run stays in this process: starting workers costs more than it saves
 # (a pre-commit hook passes a handful of files).
 POOL_THRESHOLD = 50
-# Paths sent to a worker at a time: large enough to amortise the round trip, small enough that
-# both workers stay busy to the end of a run.
-CHUNK_SIZE = 16
+# Paths sent to a worker at a time: enough to amortise the round trip, few enough that the
+# workers stay evenly busy to the end of a run.
+BATCH_SIZE = 8
 
 
 class Mode(Enum):
@@ -106,9 +107,38 @@ def _pooled(
     # Imported here: a run that stays in-process (the pre-commit case) does not pay for it.
     import multiprocessing
 
+    batches = _batches(items, BATCH_SIZE)
     with multiprocessing.Pool(jobs, _init_worker, (settings, mode, screens)) as pool:
-        # imap keeps the order of the paths, so diffs come out in a stable order too.
-        yield from pool.imap(_work, items, CHUNK_SIZE)
+        # imap keeps the order of the batches, so diffs come out in a stable order too.
+        for outcomes in pool.imap(_work, batches):
+            batch = batches.sent.get()  # put before it was sent, so never waits
+            for item, outcome in zip(batch, outcomes):
+                # A clean file: only counted, so its path is left as discovery gave it.
+                yield outcome or FileOutcome(str(item), checked=True)
+
+
+class _Batches:
+    """Groups paths (as strings, cheap to send) and remembers each batch until it is back."""
+
+    def __init__(self, items: Iterable[_Item], size: int) -> None:
+        self._items = iter(items)
+        self._size = size
+        self.sent: queue.SimpleQueue[list[str | Missing]] = queue.SimpleQueue()
+
+    def __iter__(self) -> Iterator[list[str | Missing]]:
+        while True:
+            batch = [
+                item if isinstance(item, Missing) else os.fspath(item)
+                for item in itertools.islice(self._items, self._size)
+            ]
+            if not batch:
+                return
+            self.sent.put(batch)
+            yield batch
+
+
+def _batches(items: Iterable[_Item], size: int) -> _Batches:
+    return _Batches(items, size)
 
 
 # A worker's run-wide state, set once by _init_worker (the screen is built once per worker).
@@ -123,10 +153,16 @@ def _init_worker(settings: Settings, mode: Mode, screens: bool) -> None:
         _worker = exc
 
 
-def _work(item: _Item) -> FileOutcome:
+def _work(batch: list[str | Missing]) -> list[FileOutcome | None]:
+    """Check a batch; None stands for a file checked and found clean (most of them)."""
     if not isinstance(_worker, tuple):
         raise RuntimeError("worker not initialised") from _worker
-    return _process_item(item, *_worker)
+    outcomes: list[FileOutcome | None] = []
+    for item in batch:
+        outcome = _process_item(item if isinstance(item, Missing) else Path(item), *_worker)
+        clean = outcome.checked and not (outcome.findings or outcome.errors or outcome.changed)
+        outcomes.append(None if clean and not outcome.fixed and not outcome.diff else outcome)
+    return outcomes
 
 
 def _process_item(

@@ -38,6 +38,9 @@ _QUOTE = rb"[\"']"
 _KEY_TAIL = rb"[\s\\]*[#:\]]"
 _SKIPPED_BEFORE_VALUE = frozenset(b" \t\f(\"'")
 _VALUE_OPENERS = frozenset(b":=\n\r\\")
+# Where a token must stand to count: anywhere, as a value (after ":", "=" ...), or in a file
+# that also holds a request body's model key.
+_ANYWHERE, _AS_VALUE, _IN_REQUEST = 0, 1, 2
 # Anchors shorter than this occur too often to be worth a pass of their own.
 _MIN_ANCHOR = 5
 
@@ -67,6 +70,8 @@ class Screen:
         self._model_ends = tuple(sorted(_model_ids(ruleset)))
         self._fine_tune_bases = tuple(sorted(ruleset.fine_tune_bases))
         self._anchors = _anchored_patterns(_bytes_tokens(self))
+        keys = b"|".join(re.escape(k.encode()) for k in sorted(self.model_parameters)) or b"(?!)"
+        self._model_key = re.compile(_QUOTE + b"(?:" + keys + b")" + _QUOTE)
 
     # -- stage 1: bytes ------------------------------------------------------------------------
 
@@ -75,14 +80,15 @@ class Screen:
         for anchor, checks in self._anchors:
             at = find(anchor)
             while at != -1:
-                for offset, pattern, as_value in checks:
+                for offset, pattern, context in checks:
                     start = at - offset
-                    if (
-                        start >= 0
-                        and pattern.match(source, start)
-                        and (not as_value or _after_value_opener(source, start))
-                    ):
-                        return True
+                    if start >= 0 and pattern.match(source, start):
+                        if context is _ANYWHERE:
+                            return True
+                        if context is _AS_VALUE and _after_value_opener(source, start):
+                            return True
+                        if context is _IN_REQUEST and self._model_key.search(source):
+                            return True
                 at = find(anchor, at + 1)
         return False
 
@@ -204,8 +210,8 @@ def _model_ids(ruleset: RuleSet) -> frozenset[str]:
     return ruleset.all_model_ids | ruleset.fine_tune_bases
 
 
-def _bytes_tokens(screen: Screen) -> list[tuple[str, bytes, bool]]:
-    """What the raw bytes of a file with a finding must hold: (token, regex, value context).
+def _bytes_tokens(screen: Screen) -> list[tuple[str, bytes, int]]:
+    """What the raw bytes of a file with a finding must hold: (token, regex, context).
 
     - A model string's value ends with the model ID (after an optional provider prefix), and the
       checks read only literals without backslashes (strings.literal_value), so the raw bytes hold
@@ -213,30 +219,33 @@ def _bytes_tokens(screen: Screen) -> list[tuple[str, bytes, bool]]:
       target is looked for too: with a content type only some targets lack, it is the request's
       model that decides.
     - An output-token parameter, ``modalities`` and ``audio`` are keyword arguments or names
-      bound by assignment (``max_tokens =``), or dict keys and subscripts (``"max_tokens":``).
+      bound by assignment (``max_tokens =``), or dict keys and subscripts (``"max_tokens":``);
+      ``"audio":`` only in a file that also has a model key (a request body).
     - A content type no target accepts is a whole string given as a value (a dict value, a
       keyword argument, an assignment): what stands before it is checked in ``bytes_admit``.
     - A typed content-part constructor is a name, however it is imported.
     """
     out = []
     for model in _model_ids(screen.ruleset):
-        out.append((model, re.escape(model.encode()) + _QUOTE, False))
+        out.append((model, re.escape(model.encode()) + _QUOTE, _ANYWHERE))
     for base in screen.ruleset.fine_tune_bases:
-        out.append((base, re.escape(base.encode()) + b":", False))
+        out.append((base, re.escape(base.encode()) + b":", _ANYWHERE))
     for name in screen.token_parameters | screen.modality_keywords:
         escaped = re.escape(name.encode())
-        out.append((name, escaped + _KEYWORD_TAIL, False))
-        out.append((name, _QUOTE + escaped + _QUOTE + _KEY_TAIL, False))
+        out.append((name, escaped + _KEYWORD_TAIL, _ANYWHERE))
+        in_body = name == screen.audio_parameter and name not in screen.token_parameters
+        as_key = _IN_REQUEST if in_body else _ANYWHERE
+        out.append((name, _QUOTE + escaped + _QUOTE + _KEY_TAIL, as_key))
     for content_type in screen.content_types:
-        out.append((content_type, _QUOTE + re.escape(content_type.encode()) + _QUOTE, True))
+        out.append((content_type, _QUOTE + re.escape(content_type.encode()) + _QUOTE, _AS_VALUE))
     for constructor in screen.typed_parts:
-        out.append((constructor, re.escape(constructor.encode()), False))
+        out.append((constructor, re.escape(constructor.encode()), _ANYWHERE))
     return out
 
 
 def _anchored_patterns(
-    tokens: list[tuple[str, bytes, bool]],
-) -> list[tuple[bytes, list[tuple[int, re.Pattern[bytes], bool]]]]:
+    tokens: list[tuple[str, bytes, int]],
+) -> list[tuple[bytes, list[tuple[int, re.Pattern[bytes], int]]]]:
     """Group the tokens under a few anchors: substrings found with ``bytes.find``.
 
     One regex alternation of every token runs at a few MB/s (``re`` gets no literal prefix to
@@ -244,18 +253,18 @@ def _anchored_patterns(
     it occurs are the tokens that hold it matched exactly, with what must stand around them.
     """
     anchors = _cover(sorted({text for text, _, _ in tokens}))
-    grouped: dict[tuple[str, int, bool], list[bytes]] = {}
-    for text, pattern, as_value in tokens:
+    grouped: dict[tuple[str, int, int], list[bytes]] = {}
+    for text, pattern, context in tokens:
         anchor = next(a for a in anchors if a in text)
         quoted = pattern.startswith(_QUOTE)
         offset = text.index(anchor) + (1 if quoted else 0)
-        grouped.setdefault((anchor, offset, as_value), []).append(pattern)
-    out: dict[bytes, list[tuple[int, re.Pattern[bytes], bool]]] = {}
-    for (anchor, offset, as_value), patterns in sorted(grouped.items()):
+        grouped.setdefault((anchor, offset, context), []).append(pattern)
+    out: dict[bytes, list[tuple[int, re.Pattern[bytes], int]]] = {}
+    for (anchor, offset, context), patterns in sorted(grouped.items()):
         # Longest first: a shorter token must not end the alternative before its suffix test.
         patterns.sort(key=lambda p: (-len(p), p))
         compiled = re.compile(b"|".join(patterns))
-        out.setdefault(anchor.encode(), []).append((offset, compiled, as_value))
+        out.setdefault(anchor.encode(), []).append((offset, compiled, context))
     return list(out.items())
 
 

@@ -24,7 +24,7 @@ class _Dispatcher(cst.CSTVisitor):
         self._visit: dict[str, list[_Handler]] = defaultdict(list)
         self._leave: dict[str, list[_Handler]] = defaultdict(list)
         for visitor in visitors:
-            for name, handler in visitor.get_visitors().items():
+            for name, handler in _handlers(visitor).items():
                 kind, _, node_type = name.partition("_")
                 if "_" in node_type:  # attribute hooks (visit_Call_func) are not dispatched
                     continue
@@ -54,6 +54,24 @@ class _Dispatcher(cst.CSTVisitor):
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
         return None
+
+
+def _handlers(visitor: cst.BatchableCSTVisitor) -> dict[str, _Handler]:
+    """The visitor's ``visit_``/``leave_`` methods, as LibCST's get_visitors() gives them.
+
+    get_visitors() inspects every member of the instance, which costs more than checking a
+    small file; the names depend only on the class (unless it overrides get_visitors).
+    """
+    kind = type(visitor)
+    if kind.get_visitors is not cst.BatchableCSTVisitor.get_visitors:
+        return dict(visitor.get_visitors())
+    names = _HANDLER_NAMES.get(kind)
+    if names is None:
+        names = _HANDLER_NAMES[kind] = tuple(visitor.get_visitors())
+    return {name: getattr(visitor, name) for name in names}
+
+
+_HANDLER_NAMES: dict[type[cst.BatchableCSTVisitor], tuple[str, ...]] = {}
 
 
 def walk(
