@@ -86,7 +86,7 @@ def build_tree2(cache: Path, files: int = 10_000, matching: float = 0.01) -> Pat
     return tree
 
 
-def build_tree3(cache: Path, files: int = 500) -> Path:
+def build_tree3(cache: Path, files: int = 1000) -> Path:
     """Every file calls the SDK with retiring models, large limits and audio parts."""
     tree = cache / "tree3"
     marker = f"{GENERATOR_VERSION}:{files}"

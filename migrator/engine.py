@@ -227,6 +227,9 @@ def unified_diff(path: str, old: bytes, new: bytes, encoding: str) -> str:
 
 def display_path(path: Path) -> str:
     """Relative to the current directory when the file is under it, as the user would type it."""
+    text = os.fspath(path)
+    if not os.path.isabs(text) and not text.startswith("..") and os.path.normpath(text) == text:
+        return text  # what discovery yields for files under the current directory
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
     if absolute.startswith(cwd + os.sep):

@@ -101,6 +101,7 @@ class _FastWalk:
     def __init__(self, dispatcher: _Dispatcher) -> None:
         self._dispatcher = dispatcher
         self._plans: dict[type[cst.CSTNode], _Plan] = {}
+        self._is_node: dict[type, bool] = {}
 
     def _plan(self, kind: type[cst.CSTNode]) -> _Plan:
         name = kind.__name__
@@ -126,17 +127,27 @@ class _FastWalk:
             for child in node.children:
                 self.walk(child)
         else:
+            is_node = self._is_node
             for name in fields:
                 value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
-                    self.walk(value)
-                elif isinstance(value, (list, tuple)):
+                kind = type(value)
+                if kind is list or kind is tuple:
                     for item in value:
-                        if isinstance(item, cst.CSTNode):
+                        flag = is_node.get(type(item))
+                        if flag or (flag is None and self._new_kind(type(item))):
                             self.walk(item)
+                else:
+                    flag = is_node.get(kind)
+                    if flag or (flag is None and self._new_kind(kind)):
+                        self.walk(value)
         parents.pop()
         for handler in leave:
             handler(node)
+
+    def _new_kind(self, kind: type) -> bool:
+        # isinstance() against CSTNode, an ABC, is slow: decide once per type.
+        found = self._is_node[kind] = issubclass(kind, cst.CSTNode)
+        return found
 
 
 @functools.cache
