@@ -421,9 +421,9 @@ class _Folder:
 
     def _name(self, name: str) -> frozenset[Number]:
         if name in self._active:
-            # x = x * 2: a value built from earlier bindings of the same name. Which one a
-            # check would see depends on order; rather than track it, admit the file.
-            raise _Unbounded
+            # x = x * 2: a name rebound from itself is not "bound once", which is what a check
+            # resolves; only its other bindings count.
+            return frozenset()
         self._active.add(name)
         try:
             out: set[Number] = set()
