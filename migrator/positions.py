@@ -8,6 +8,7 @@ with the same rules (a node's syntactic range where it declares one, else its wh
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from types import TracebackType
 
@@ -21,12 +22,17 @@ def positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTN
     """The range of each of ``nodes`` as PositionProvider gives it."""
     wanted = {id(node): node for node in nodes}
     state = _State(module, set(wanted))
-    try:
+    with contextlib.suppress(_Done):  # raised once every wanted node is placed
         module._codegen(state)
+    try:
         return {node: state.ranges[key] for key, node in wanted.items()}
     except KeyError:  # a node hoists its bounds from one generated earlier: take the long way
         computed = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         return {node: computed[node] for node in wanted.values()}
+
+
+class _Done(Exception):
+    """Every node asked for has its range: the rest of the file need not be generated."""
 
 
 class _State(CodegenState):
@@ -36,7 +42,8 @@ class _State(CodegenState):
         )
         self.line = 1  # one-based, as in LibCST
         self.column = 0  # zero-based
-        self.wanted = wanted
+        self.wanted = wanted  # grows with the children a wanted node hoists its bounds from
+        self.asked = set(wanted)
         self.starts: dict[int, CodePosition] = {}
         self.ranges: dict[int, CodeRange] = {}
 
@@ -72,6 +79,10 @@ class _State(CodegenState):
             start = self.starts.pop(key)
             if key not in self.ranges:  # a syntactic range, once recorded, stands
                 self.ranges[key] = CodeRange(start, CodePosition(self.line, self.column))
+            if key in self.asked:
+                self.asked.discard(key)
+                if not self.asked:
+                    raise _Done
 
     def record_syntactic_position(  # type: ignore[override]
         self,
@@ -120,6 +131,8 @@ class _Record:
         value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if kind is not None:
+            return
         state = self.state
         start, end = self.start, CodePosition(state.line, state.column)
         if self.start_node is not None:

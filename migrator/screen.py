@@ -3,11 +3,12 @@
 LibCST parses some 25k lines/s; most files in a repository never mention a model. Each file
 goes through two screens, and only a file both admit is parsed and checked:
 
-1. a bytes screen: one compiled regex over the raw source, made of literal tokens taken from
-   the rule set (model IDs, output-token parameters, modality markers);
+1. a bytes screen over the raw source for the tokens a finding needs, taken from the rule set
+   (model IDs, output-token parameters, modality markers), each with what must stand around
+   it (see ``_bytes_tokens``);
 2. a structural screen with the stdlib ``ast`` parser (about ten times faster than LibCST):
    does the file hold a string constant naming a model of the rule set, an output-token
-   parameter together with a number above the smallest output limit, or a modality marker?
+   parameter given a value above the smallest output limit, or a modality marker?
 
 Both are built once per run (per worker) from the RuleSet: there is no second list to keep in
 step. They may admit files without findings; they must never turn away a file with one. The
@@ -19,10 +20,11 @@ the error if it has one.
 from __future__ import annotations
 
 import ast
+import bisect
 import operator
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Union
 
 from migrator.ruleset import MAX_MODEL_REF_LENGTH, RuleSet, SnapshotMode
@@ -68,7 +70,6 @@ class Screen:
             n for n, m in requests.typed_parts.items() if m in nowhere | somewhere
         )
         self._model_ends = tuple(sorted(_model_ids(ruleset)))
-        self._fine_tune_bases = tuple(sorted(ruleset.fine_tune_bases))
         self._anchors = _anchored_patterns(_bytes_tokens(self))
         keys = b"|".join(re.escape(k.encode()) for k in sorted(self.model_parameters)) or b"(?!)"
         self._model_key = re.compile(_QUOTE + b"(?:" + keys + b")" + _QUOTE)
@@ -76,21 +77,38 @@ class Screen:
     # -- stage 1: bytes ------------------------------------------------------------------------
 
     def bytes_admit(self, source: bytes) -> bool:
+        return next(self._matches(source), None) is not None
+
+    def _matches(self, source: bytes) -> Iterator[int]:
+        """Offsets where a token stands as a finding needs it."""
         find = source.find
         for anchor, checks in self._anchors:
             at = find(anchor)
             while at != -1:
                 for offset, pattern, context in checks:
                     start = at - offset
-                    if start >= 0 and pattern.match(source, start):
-                        if context is _ANYWHERE:
-                            return True
-                        if context is _AS_VALUE and _after_value_opener(source, start):
-                            return True
-                        if context is _IN_REQUEST and self._model_key.search(source):
-                            return True
+                    if (
+                        start >= 0
+                        and pattern.match(source, start)
+                        and (
+                            context is _ANYWHERE
+                            or (context is _AS_VALUE and _after_value_opener(source, start))
+                            or (context is _IN_REQUEST and self._model_key.search(source))
+                        )
+                    ):
+                        yield start
+                        break
                 at = find(anchor, at + 1)
-        return False
+
+    def _lines(self, source: bytes) -> list[int]:
+        """The lines (1-based, sorted) where the bytes screen found a token."""
+        lines = []
+        line, previous = 1, 0
+        for offset in sorted(self._matches(source)):
+            line += source.count(b"\n", previous, offset)
+            previous = offset
+            lines.append(line)
+        return lines
 
     # -- stage 2: ast --------------------------------------------------------------------------
 
@@ -99,7 +117,7 @@ class Screen:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # invalid escapes warn at parse time
                 tree = ast.parse(source)
-            return self._holds_candidate(tree)
+            return self._holds_candidate(tree, self._lines(source))
         except Exception:  # SyntaxError, ValueError (NUL bytes), RecursionError, MemoryError
             return True
 
@@ -116,14 +134,17 @@ class Screen:
             return 2
         return 1 if self.ruleset.resolve(value) is not None else 0
 
-    def _holds_candidate(self, tree: ast.AST) -> bool:
-        """Does the tree hold anything a check could report? (See the module docstring.)"""
+    def _holds_candidate(self, tree: ast.AST, lines: list[int]) -> bool:
+        """Does the tree hold anything a check could report? (See the module docstring.)
+
+        Everything looked for here starts on a line where the bytes screen found its token
+        (``lines``), so only the nodes whose lines span one of those are visited.
+        """
         skip: set[int] = set()  # docstrings and f-string pieces: never a finding
         limits: list[ast.expr] = []  # values given to an output-token parameter
-        bindings: dict[str, list[ast.expr]] = {}
         parts: list[ast.expr] = []  # values that may be a content part's type
         names_model = False
-        for node in ast.walk(tree):
+        for node in _spanning(tree, lines):
             if isinstance(node, ast.Constant):
                 value = node.value
                 if id(node) in skip:
@@ -156,12 +177,8 @@ class Screen:
                 if node.value is None:
                     continue
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    name = _bound_name(target)
-                    if name is not None:
-                        bindings.setdefault(name, []).append(node.value)
-                        if name in self.token_parameters:
-                            limits.append(node.value)
+                if any(_bound_name(target) in self.token_parameters for target in targets):
+                    limits.append(node.value)
                 parts.append(node.value)
             elif isinstance(node, ast.Expr):
                 skip.add(id(node.value))
@@ -175,10 +192,28 @@ class Screen:
                     return True
             elif isinstance(node, ast.alias) and node.name.rpartition(".")[2] in self.typed_parts:
                 return True
-        part_types = {self._part_type(value) for value in parts}
-        if 2 in part_types or (1 in part_types and names_model):
+        if any(self._part_type(value) == 2 for value in parts):
             return True
-        return bool(limits) and _exceeds(limits, bindings, self.limit)
+        if names_model and self.partial_content_types and self._partial_part(tree):
+            return True
+        return bool(limits) and _exceeds(limits, _bindings(tree), self.limit)
+
+    def _partial_part(self, tree: ast.AST) -> bool:
+        """A content type some target lacks, given as a value anywhere in the file.
+
+        Such types are no tokens of the bytes screen (a model string of the file is), so the
+        whole tree is searched.
+        """
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.keyword, ast.Assign, ast.AnnAssign)):
+                values = [node.value] if node.value is not None else []
+            elif isinstance(node, ast.Dict):
+                values = node.values
+            else:
+                continue
+            if any(self._part_type(value) == 1 for value in values):
+                return True
+        return False
 
     def _part_type(self, value: ast.expr) -> int:
         """2: a content type no target accepts; 1: one that some target lacks; 0: neither."""
@@ -303,6 +338,39 @@ def _cover(tokens: list[str]) -> list[str]:
         chosen.append(best)
         left = {t for t in left if best not in t}
     return chosen
+
+
+def _spanning(tree: ast.AST, lines: list[int]) -> Iterator[ast.AST]:
+    """The nodes of ``tree`` whose lines include one of ``lines``, parents before children."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            start = getattr(child, "lineno", None)
+            end = getattr(child, "end_lineno", None)
+            if start is None or end is None:  # arguments, comprehension ...: no lines of its own
+                stack.append(child)
+                continue
+            decorators = getattr(child, "decorator_list", None)
+            if decorators:  # a def's lineno is its "def" line, after the decorators
+                start = min(start, *(d.lineno for d in decorators))
+            at = bisect.bisect_left(lines, start)
+            if at < len(lines) and lines[at] <= end:
+                stack.append(child)
+
+
+def _bindings(tree: ast.AST) -> dict[str, list[ast.expr]]:
+    """Every value assigned to each name (``x =``, ``obj.x =``, ``d["x"] =``) in the file."""
+    bindings: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                name = _bound_name(target)
+                if name is not None:
+                    bindings.setdefault(name, []).append(node.value)
+    return bindings
 
 
 def _text(node: ast.expr | None) -> str | None:

@@ -97,6 +97,9 @@ def test_screen_rules_out(source: str) -> None:
         "create(modalities=['text', 'audio'])\n",
         "create(audio={'voice': 'alloy'})\n",
         "body = {'model': 'x', 'audio': {'voice': 'alloy'}}\n",
+        "body = {\n    'model': m,\n    'x': 1,\n    'audio': {'voice': 'alloy'},\n}\n",
+        "@settings(max_tokens=50000)\n@other\ndef f():\n    pass\n",  # decorators precede "def"
+        "class A:\n    @limit(max_tokens=2**16)\n    class B:\n        pass\n",
     ],
 )
 def test_screen_admits(source: str) -> None:
