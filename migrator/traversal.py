@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import functools
-import inspect
-import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Union
@@ -161,29 +158,18 @@ def _fast_walk_available() -> bool:
 
 @functools.cache
 def child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
-    """The fields ``kind._visit_and_replace_children`` reads, in the order it visits them.
+    """The fields ``kind._visit_and_replace_children`` visits, in the order it visits them.
 
-    Read from the method's source: it builds the new node with one ``visit_*(self, "field",
-    ..., visitor)`` call per child, in order. tests/test_traversal.py checks that the walk
-    meets every node of real code in the same order as LibCST's own visit.
+    That method builds the new node with one ``visit_*(self, "field", ..., visitor)`` call per
+    child, in order: the field names are the method's string constants, which the compiler
+    records in order of first use. tests/test_traversal.py checks that the walk meets every
+    node of real code in the same order, with the same parents, as LibCST's own visit.
     """
-    method = kind._visit_and_replace_children
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
-    except (OSError, TypeError, SyntaxError) as exc:
-        raise _NoFieldOrder(kind.__name__) from exc
-    names = set(kind.__dataclass_fields__)
-    visits = sorted(
-        (node.lineno, node.col_offset, node.args[1].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id.startswith("visit_")
-        and len(node.args) > 1
-        and isinstance(node.args[1], ast.Constant)
-        and node.args[1].value in names
-    )
-    return tuple(dict.fromkeys(field for _, _, field in visits))
+    code = getattr(kind._visit_and_replace_children, "__code__", None)
+    if code is None:
+        raise _NoFieldOrder(kind.__name__)
+    names = set(getattr(kind, "__dataclass_fields__", ()))
+    return tuple(dict.fromkeys(c for c in code.co_consts if type(c) is str and c in names))
 
 
 class _Replacer(cst.CSTTransformer):
