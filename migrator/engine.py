@@ -107,7 +107,7 @@ def _pooled(
     # Imported here: a run that stays in-process (the pre-commit case) does not pay for it.
     import multiprocessing
 
-    batches = _batches(items, BATCH_SIZE)
+    batches = _Batches(items, BATCH_SIZE)
     with multiprocessing.Pool(jobs, _init_worker, (settings, mode, screens)) as pool:
         # imap keeps the order of the batches, so diffs come out in a stable order too.
         for outcomes in pool.imap(_work, batches):
@@ -137,10 +137,6 @@ class _Batches:
             yield batch
 
 
-def _batches(items: Iterable[_Item], size: int) -> _Batches:
-    return _Batches(items, size)
-
-
 # A worker's run-wide state, set once by _init_worker (the screen is built once per worker).
 _worker: tuple[Settings, Mode, Screen | None] | BaseException | None = None
 
@@ -160,8 +156,8 @@ def _work(batch: list[str | Missing]) -> list[FileOutcome | None]:
     outcomes: list[FileOutcome | None] = []
     for item in batch:
         outcome = _process_item(item if isinstance(item, Missing) else Path(item), *_worker)
-        clean = outcome.checked and not (outcome.findings or outcome.errors or outcome.changed)
-        outcomes.append(None if clean and not outcome.fixed and not outcome.diff else outcome)
+        found = outcome.findings or outcome.fixed or outcome.errors or outcome.diff
+        outcomes.append(None if outcome.checked and not found else outcome)
     return outcomes
 
 
