@@ -26,6 +26,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -461,7 +462,18 @@ def bench_tree(
     return rows, {label: sample.wall for label, sample in samples.items()}
 
 
-def bench_fixit(tree: Path, cache: Path, timeout: float, ours: dict[str, float]) -> str:
+def sample(tree: Path, target: Path, every: int) -> Path:
+    """A copy of every ``every``-th Python file of ``tree`` (sorted by path)."""
+    shutil.rmtree(target, ignore_errors=True)
+    files = sorted(p for p in tree.rglob("*.py") if p.is_file() and not p.is_symlink())
+    for path in files[::every]:
+        copy = target / path.relative_to(tree)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
+    return target
+
+
+def bench_fixit(tree: Path, label: str, cache: Path, timeout: float, ours: dict[str, float]) -> str:
     venv = cache / "tools" / "fixit-venv"
     if not (venv / "bin" / "fixit").exists():
         print("installing fixit into", venv)
@@ -475,14 +487,30 @@ def bench_fixit(tree: Path, cache: Path, timeout: float, ours: dict[str, float])
     cmd = [str(venv / "bin" / "fixit"), "--config-file", str(config), "lint", str(tree)]
     env = {**os.environ, "PYTHONPATH": str(rules)}
     start = time.perf_counter()
+    # Its own session, so that a timeout stops Fixit's worker processes too.
+    process = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+        stdout, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        return f"fixit lint: still running after {timeout:.0f} s (stopped)"
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        ratios = ", ".join(f"over {timeout / t:.0f}x the time of {k}" for k, t in ours.items())
+        return f"fixit lint on {label}: still running after {timeout:.0f} s, stopped: {ratios}"
     wall = time.perf_counter() - start
-    reported = sum(1 for line in done.stdout.splitlines() if "RetiringModel" in line)
-    ratios = ", ".join(f"{wall / t:.0f}x the time of {label}" for label, t in ours.items())
-    return f"fixit lint on tree 1 (one rule, all CPUs): {wall:.1f} s, {reported} findings: {ratios}"
+    reported = sum(1 for line in stdout.splitlines() if "RetiringModel" in line)
+    ratios = ", ".join(f"{wall / t:.0f}x the time of {k}" for k, t in ours.items())
+    times = ", ".join(f"{k} {t:.2f} s" for k, t in ours.items())
+    return (
+        f"fixit lint on {label} (one rule, all CPUs): {wall:.1f} s, {reported} findings; "
+        f"{times}: Fixit takes {ratios}"
+    )
 
 
 def fixit_rule() -> str:
@@ -576,7 +604,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "migrator-bench"
     )
     parser.add_argument("--no-fixit", action="store_true", help="skip Fixit (minutes on tree 1)")
-    parser.add_argument("--fixit-timeout", type=float, default=1800)
+    parser.add_argument("--fixit-timeout", type=float, default=3600)
+    parser.add_argument(
+        "--fixit-sample",
+        type=int,
+        default=1,
+        metavar="K",
+        help="run Fixit (and migrator, for the ratio) on every K-th file of tree 1 only",
+    )
     parser.add_argument("--no-fix-check", action="store_true", help="skip `fix` jobs 1 vs 2")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up comparison")
     args = parser.parse_args(argv)
@@ -601,8 +636,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         lines += rows
     notes = []
     if 1 in paths and not args.no_fixit:
-        ours = {k: v for k, v in walls[1].items() if k.startswith("migrator")}
-        notes.append(bench_fixit(paths[1], cache, args.fixit_timeout, ours))
+        if args.fixit_sample > 1:
+            tree = sample(paths[1], cache / "work" / "fixit-sample", args.fixit_sample)
+            ours = {}
+            for n in jobs:
+                timing = Sample()
+                for _ in range(args.runs):
+                    timed(
+                        migrator_cmd("lint", "--exit-zero", "-q", "--jobs", str(n), str(tree)),
+                        timing,
+                    )
+                ours[f"migrator -j{n}"] = timing.wall
+            files, lines = count(tree)
+            label = f"every {args.fixit_sample}th file of tree 1 ({files} files, {lines} lines)"
+        else:
+            tree, label = paths[1], "tree 1"
+            ours = {k: v for k, v in walls[1].items() if k.startswith("migrator")}
+        notes.append(bench_fixit(tree, label, cache, args.fixit_timeout, ours))
     if 1 in paths and not args.no_fix_check:
         notes.append(fix_check(paths[1], cache))
     if not args.no_startup:
