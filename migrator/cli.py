@@ -81,6 +81,12 @@ def common_options(func: F) -> F:
             is_flag=True,
             help="Print the number of findings per code instead of the findings.",
         ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            help="Worker processes (default: one per CPU; small runs stay in one process).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -170,7 +176,14 @@ def _run(
     paths = list(options["paths"]) or [Path(".")]
     try:
         with handle_signals(), progress(enabled=not options["quiet"]) as on_file:
-            return run(paths, settings, mode, allow_dirty=allow_dirty, on_file=on_file)
+            return run(
+                paths,
+                settings,
+                mode,
+                allow_dirty=allow_dirty,
+                on_file=on_file,
+                jobs=options["jobs"],
+            )
     except KeyboardInterrupt as exc:  # SIGINT or SIGTERM: no file is left half-written
         click.echo("migrator: interrupted; each file is either fully fixed or untouched", err=True)
         sys.exit(128 + getattr(exc, "signum", signal.SIGINT))

@@ -82,13 +82,18 @@ class _Ignores:
             rel = path.relative_to(self._exclude_root).as_posix() + suffix
             if self._exclude.match_file(rel):
                 return True
+        if not self._specs:  # most walks: no .gitignore anywhere above or below
+            return False
         decision = False
-        # Deeper .gitignore files override shallower ones, as in git.
-        for directory in reversed(path.parents):
-            spec = self._specs.get(directory)
-            if spec is None:
+        # Deeper .gitignore files override shallower ones, as in git. Compared as strings: this
+        # runs for every file, and Path.parents builds a Path per level.
+        text = str(path)
+        for directory, spec in sorted(self._specs.items(), key=lambda item: len(item[0].parts)):
+            prefix = os.path.join(str(directory), "")
+            if not text.startswith(prefix):
                 continue
-            result = spec.check_file(path.relative_to(directory).as_posix() + suffix)
+            relative = text[len(prefix) :].replace(os.sep, "/")
+            result = spec.check_file(relative + suffix)
             if result.include is not None:
                 decision = result.include
         return decision
@@ -110,6 +115,7 @@ def iter_paths(
     """
     ignores = _Ignores(root.resolve(), exclude, include)
     seen: set[Path] = set()
+    cwd = os.path.join(os.getcwd(), "")
     for given in paths:
         absolute = Path(os.path.abspath(given))
         if absolute.is_file():
@@ -120,7 +126,7 @@ def iter_paths(
             for found in _walk(absolute, ignores, tuple(suffixes)):
                 if found not in seen:
                     seen.add(found)
-                    yield Path(os.path.relpath(found)) if _under(found, Path.cwd()) else found
+                    yield Path(os.path.relpath(found)) if str(found).startswith(cwd) else found
         else:
             yield Missing(given)
 

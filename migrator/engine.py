@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
+import itertools
 import os
-from collections.abc import Callable, Sequence
+import queue
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Union
 
 from migrator.config import Settings
 from migrator.discovery import Missing, iter_paths
@@ -16,6 +18,14 @@ from migrator.findings import FileError, Finding
 from migrator.gitstate import DirtyGuard
 from migrator.kinds import check_file
 from migrator.limits import internal_error, oversize_notice
+from migrator.screen import Screen
+
+# Below this many files a run stays in this process: starting workers costs more than it saves
+# (a pre-commit hook passes a handful of files).
+POOL_THRESHOLD = 50
+# Paths sent to a worker at a time: enough to amortise the round trip, few enough that the
+# workers stay evenly busy to the end of a run.
+BATCH_SIZE = 8
 
 
 class Mode(Enum):
@@ -66,28 +76,127 @@ def run(
     *,
     allow_dirty: bool = False,
     on_file: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
+    screens: bool = True,
 ) -> RunResult:
     """Check every file under ``paths``; ``on_file(done, total)`` follows progress.
 
     With FIX and without ``allow_dirty``, files with unstaged edits are not rewritten.
+    ``jobs`` worker processes (default: one per CPU; 1, or a run of fewer than POOL_THRESHOLD
+    files, stays in this process); each worker reads one file at a time, so sources are never
+    all in memory. ``screens=False`` parses every file with LibCST (for tests that prove the
+    screens drop nothing).
     """
     result = RunResult(mode)
     walk = iter_paths(
         paths, root=settings.root, exclude=settings.exclude, include=settings.walk_patterns
     )
-    items = list(walk)
+    items = list(walk)  # paths only: the progress bar needs the total
     guard = DirtyGuard() if mode is Mode.FIX and not allow_dirty else None
-    for done, item in enumerate(items, 1):
-        if isinstance(item, Missing):
-            shown = display_path(item.path)
-            missing = "a broken or looping symbolic link" if item.path.is_symlink() else None
-            result.errors.append(FileError(shown, missing or "no such file or directory"))
-        else:
-            add_outcome(result, process_file(item, settings, mode, guard))
+    work = _Work(settings, mode, guard, screens)
+    outcomes = _outcomes(items, work, jobs or os.cpu_count() or 1)
+    for done, outcome in enumerate(outcomes, 1):
+        add_outcome(result, outcome)
         if on_file is not None:
             on_file(done, len(items))
     result.sort()
     return result
+
+
+_Item = Union[Path, Missing]
+
+
+@dataclass(frozen=True)
+class _Work:
+    """A run's settings for checking one file, sent once to each worker."""
+
+    settings: Settings
+    mode: Mode
+    guard: DirtyGuard | None
+    screens: bool
+
+
+def _outcomes(items: list[_Item], work: _Work, jobs: int) -> Iterator[FileOutcome]:
+    if jobs > 1 and len(items) >= POOL_THRESHOLD:
+        yield from _pooled(items, work, jobs)
+        return
+    screen = Screen(work.settings.ruleset) if work.screens else None
+    for item in items:
+        yield _process_item(item, work, screen)
+
+
+def _pooled(items: Iterable[_Item], work: _Work, jobs: int) -> Iterator[FileOutcome]:
+    # Imported here: a run that stays in-process (the pre-commit case) does not pay for it.
+    import multiprocessing
+
+    batches = _Batches(items, BATCH_SIZE)
+    with multiprocessing.Pool(jobs, _init_worker, (work,)) as pool:
+        # imap keeps the order of the batches, so diffs come out in a stable order too.
+        for outcomes in pool.imap(_work, batches):
+            batch = batches.sent.get()  # put before it was sent, so never waits
+            for item, outcome in zip(batch, outcomes):
+                # A clean file: only counted, so its path is left as discovery gave it.
+                yield outcome or FileOutcome(str(item), checked=True)
+
+
+class _Batches:
+    """Groups paths (as strings, cheap to send) and remembers each batch until it is back."""
+
+    def __init__(self, items: Iterable[_Item], size: int) -> None:
+        self._items = iter(items)
+        self._size = size
+        self.sent: queue.SimpleQueue[list[str | Missing]] = queue.SimpleQueue()
+
+    def __iter__(self) -> Iterator[list[str | Missing]]:
+        while True:
+            batch = [
+                item if isinstance(item, Missing) else os.fspath(item)
+                for item in itertools.islice(self._items, self._size)
+            ]
+            if not batch:
+                return
+            self.sent.put(batch)
+            yield batch
+
+
+# A worker's run-wide state, set once by _init_worker (the screen is built once per worker).
+_worker: tuple[_Work, Screen | None] | BaseException | None = None
+
+
+def _init_worker(work: _Work) -> None:
+    global _worker
+    try:
+        _worker = (work, Screen(work.settings.ruleset) if work.screens else None)
+    except Exception as exc:  # raised from _work instead: a failing initializer loops forever
+        _worker = exc
+
+
+def _work(batch: list[str | Missing]) -> list[FileOutcome | None]:
+    """Check a batch; None stands for a file checked and found clean (most of them)."""
+    if not isinstance(_worker, tuple):
+        raise RuntimeError("worker not initialised") from _worker
+    outcomes: list[FileOutcome | None] = []
+    for item in batch:
+        outcome = _process_item(item if isinstance(item, Missing) else Path(item), *_worker)
+        found = (
+            outcome.findings
+            or outcome.fixed
+            or outcome.errors
+            or outcome.diff
+            or outcome.warnings
+            or outcome.notices
+        )
+        outcomes.append(None if outcome.checked and not found else outcome)
+    return outcomes
+
+
+def _process_item(item: _Item, work: _Work, screen: Screen | None) -> FileOutcome:
+    if isinstance(item, Missing):
+        outcome = FileOutcome(display_path(item.path))
+        missing = "a broken or looping symbolic link" if item.path.is_symlink() else None
+        outcome.errors.append(FileError(outcome.path, missing or "no such file or directory"))
+        return outcome
+    return process_file(item, work.settings, work.mode, work.guard, screen)
 
 
 def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
@@ -104,7 +213,11 @@ def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
 
 
 def process_file(
-    path: Path, settings: Settings, mode: Mode, guard: DirtyGuard | None = None
+    path: Path,
+    settings: Settings,
+    mode: Mode,
+    guard: DirtyGuard | None = None,
+    screen: Screen | None = None,
 ) -> FileOutcome:
     """Check one file; with FIX, write it back (unless ``guard`` refuses); with DIFF, describe
     the change."""
@@ -120,7 +233,9 @@ def process_file(
         return outcome
     outcome.checked = True
     try:
-        checked = check_file(source, outcome.path, settings, fix=mode is not Mode.LINT)
+        checked = check_file(
+            source, outcome.path, settings, fix=mode is not Mode.LINT, screen=screen
+        )
     except Exception as exc:  # a bug in a check must cost one file, not the run
         outcome.errors.append(FileError(outcome.path, internal_error(exc)))
         return outcome
@@ -148,6 +263,8 @@ def process_file(
 
 
 def unified_diff(path: str, old: bytes, new: bytes, encoding: str) -> str:
+    import difflib  # only `fix --diff` needs it
+
     # Lines end at "\n" only, as in git: str.splitlines would also split at U+2028 and the like,
     # which JSON strings may hold as they are.
     a = old.decode(encoding, errors="replace").split("\n")

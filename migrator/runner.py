@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from migrator.checks import ALL_CHECKS
 from migrator.checks.base import CheckContext, Report
 from migrator.config import Settings
 from migrator.findings import Finding
 from migrator.nesting import nesting_problem
-from migrator.suppression import is_suppressed, suppressions
+from migrator.positions import positions
+from migrator.screen import Screen
+from migrator.suppression import is_suppressed, may_suppress, suppressions
 from migrator.traversal import replace_nodes, walk
 
 
@@ -30,8 +31,15 @@ class SourceResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_source(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
-    """Run the selected checks over ``source``; with ``fix``, also apply the allowed fixes."""
+def check_source(
+    source: bytes, path: str, settings: Settings, *, fix: bool, screen: Screen | None = None
+) -> SourceResult:
+    """Run the selected checks over ``source``; with ``fix``, also apply the allowed fixes.
+
+    With a ``screen`` (built once per run), a file it rules out is not parsed at all.
+    """
+    if screen is not None and not screen.admits(source):
+        return SourceResult()
     try:
         return _check(source, path, settings, fix=fix)
     except RecursionError:
@@ -68,7 +76,7 @@ def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> Source
     if not reports:
         return SourceResult()
 
-    findings = _position(module, reports, path)
+    findings = _position(module, reports, path, source)
     result = SourceResult(encoding=module.encoding)
     replacements: dict[int, cst.CSTNode] = {}
     for report, finding in findings:
@@ -100,17 +108,20 @@ def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> Source
     return result
 
 
-def _position(module: cst.Module, reports: list[Report], path: str) -> list[tuple[Report, Finding]]:
+def _position(
+    module: cst.Module, reports: list[Report], path: str, source: bytes
+) -> list[tuple[Report, Finding]]:
     """Attach line/column to reports and drop the suppressed ones.
 
-    Positions are resolved only here, for files that have findings: the metadata pass costs
-    several times the parse.
+    Positions are resolved only here, for files that have findings, and only for the reported
+    nodes: LibCST's metadata pass over every node costs several times the parse.
     """
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    noqa = suppressions(module.code)
+    where_is = positions(module, [report.node for report in reports])
+    # module.code regenerates the whole source: only worth it when a comment may suppress.
+    noqa = suppressions(module.code) if may_suppress(source) else {}
     out = []
     for report in reports:
-        where = positions[report.node]
+        where = where_is[report.node]
         lines = range(where.start.line, where.end.line + 1)
         if noqa and is_suppressed(noqa, report.code, lines):
             continue

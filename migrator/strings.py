@@ -8,24 +8,17 @@ from migrator.ruleset import MAX_MODEL_REF_LENGTH
 
 
 def literal_value(node: cst.SimpleString) -> str | None:
-    """The literal's value as text (bytes decoded as ASCII); None if it cannot be a model ID."""
+    """The literal's value as text; None if it cannot be a model ID.
+
+    A literal with a backslash is never a model ID: no real one is written with escapes
+    (``"gpt\\x2d4o"``), and refusing them keeps a guarantee the pre-parse screens rely on:
+    every finding's model ID is in the file's raw bytes as written. Without escapes the source
+    text is the value, also for raw and bytes literals, and LibCST's literal_eval is skipped.
+    """
     body = node.raw_value
-    if len(body) > MAX_MODEL_REF_LENGTH * 4:
+    if len(body) > MAX_MODEL_REF_LENGTH or "\\" in body:
         return None
-    if "\\" not in body:
-        # No escapes: the source text is the value (also for raw and bytes literals). This
-        # skips LibCST's literal_eval for nearly every string in a file.
-        return body if len(body) <= MAX_MODEL_REF_LENGTH else None
-    try:
-        value = node.evaluated_value
-    except (SyntaxError, ValueError):  # pragma: no cover - LibCST parsed it, so it evaluates
-        return None
-    if isinstance(value, bytes):
-        try:
-            value = value.decode("ascii")
-        except UnicodeDecodeError:
-            return None
-    return value if len(value) <= MAX_MODEL_REF_LENGTH else None
+    return body
 
 
 def replacement_literal(node: cst.SimpleString, new_value: str) -> str:

@@ -96,13 +96,14 @@ def test_fix_with_nothing_to_do_exits_0(in_tmp: Path) -> None:
 
 
 def test_unparseable_file_is_reported_and_the_run_goes_on(in_tmp: Path) -> None:
-    (in_tmp / "bad.py").write_text("def (:\n")
+    # The file mentions a model, so the screens pass it on to the parser, which reports it.
+    (in_tmp / "bad.py").write_text('MODEL = "gpt-4o"\ndef (:\n')
     (in_tmp / "good.py").write_text('A = "gpt-4o"\n')
     code, _, err = invoke("fix")
     assert code == 2
     assert "bad.py: error: syntax error" in err
     assert (in_tmp / "good.py").read_text() == 'A = "gpt-4.1"\n'
-    assert (in_tmp / "bad.py").read_text() == "def (:\n"
+    assert (in_tmp / "bad.py").read_text() == 'MODEL = "gpt-4o"\ndef (:\n'
 
 
 def test_non_utf8_file_is_reported_and_left_alone(in_tmp: Path) -> None:

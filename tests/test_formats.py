@@ -145,7 +145,7 @@ def test_github_escape_functions() -> None:
 
 
 def test_github_reports_unreadable_files(in_tmp: Path) -> None:
-    (in_tmp / "bad.py").write_text("def (:\n")
+    (in_tmp / "bad.py").write_text('MODEL = "gpt-4o"\ndef (:\n')
     code, out, _ = lint("--format", "github")
     assert code == 2
     kind, props, message = parse_github_line(out.strip())
@@ -160,7 +160,7 @@ def sarif_validator() -> jsonschema.Draft4Validator:
 
 
 def test_sarif_validates_against_the_schema(project: Path) -> None:
-    (project / "bad.py").write_text("def (:\n")
+    (project / "bad.py").write_text('MODEL = "gpt-4o"\ndef (:\n')
     _, out, _ = lint("--format", "sarif")
     log = json.loads(out)
     sarif_validator().validate(log)
@@ -214,7 +214,7 @@ def test_sarif_rule_metadata_and_fixes(project: Path) -> None:
 
 
 def test_junit_is_well_formed_with_counts(project: Path) -> None:
-    (project / "bad.py").write_text("def (:\n")
+    (project / "bad.py").write_text('MODEL = "gpt-4o"\ndef (:\n')
     _, out, _ = lint("--format", "junit")
     root = ET.fromstring(out.encode())
     assert root.tag == "testsuites"

@@ -42,14 +42,16 @@ DEEP_SOURCES = {
 
 
 def test_deep_nesting_is_reported_not_crashed_on(tmp_path: Path) -> None:
+    # Each file names a model, so the pre-parse screens let it through to the parser's guard.
+    head = 'MODEL = "gpt-4o"\n'
     for name, source in DEEP_SOURCES.items():
-        (tmp_path / name).write_text(source + "\n")
+        (tmp_path / name).write_text(head + source + "\n")
     (tmp_path / "ok.py").write_bytes(GPT4O)
     done = migrator_process("fix", ".", cwd=tmp_path)
     assert done.returncode == 2, done.stderr  # not -11 (SIGSEGV)
     for name, source in DEEP_SOURCES.items():
         assert f"{name}: error: {TOO_DEEP}" in done.stderr
-        assert (tmp_path / name).read_text() == source + "\n"
+        assert (tmp_path / name).read_text() == head + source + "\n"
     assert (tmp_path / "ok.py").read_bytes() == GPT41  # the run went on
 
 

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from migrator.config import Settings
 from migrator.runner import SourceResult, check_source
+from migrator.screen import Screen
 
 
 class Checker(Protocol):
@@ -69,6 +70,15 @@ def checker_for(path: str | PurePath) -> Checker:
     return checker
 
 
-def check_file(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
-    """Check one file's bytes with the checker for its kind."""
-    return checker_for(path)(source, path, settings, fix=fix)
+def check_file(
+    source: bytes, path: str, settings: Settings, *, fix: bool, screen: Screen | None = None
+) -> SourceResult:
+    """Check one file's bytes with the checker for its kind.
+
+    The ``screen`` (built once per run) is for Python sources; the other kinds have their own
+    cheap "does it mention a model" test before they parse anything.
+    """
+    checker = checker_for(path)
+    if checker is check_source:
+        return check_source(source, path, settings, fix=fix, screen=screen)
+    return checker(source, path, settings, fix=fix)

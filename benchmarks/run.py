@@ -1,0 +1,674 @@
+"""Benchmark ``migrator lint`` against grep, Ruff (one rule) and Fixit (one rule).
+
+Builds its corpora into a cache directory (once; reused by later runs):
+
+1. ``tree1``: the site-packages of a fresh virtualenv holding the project's dependencies plus
+   openai, litellm, langchain-openai and pydantic-ai (real code full of model IDs);
+2. ``tree2``: a generated tree of ~10,000 files / ~1M lines where 1% of files call the OpenAI
+   SDK with retiring models, large token limits and audio parts;
+3. ``tree3``: the worst case, where every file has findings.
+
+For each tree it prints files, lines, findings, the median wall time of ``--runs`` runs (tools
+interleaved, so load from elsewhere hits them alike) and peak memory, with ratios taken within
+this run. Then: Fixit once on tree 1, ``migrator fix`` on two copies of tree 1 (jobs 1 and 2)
+compared file by file, and start-up on one clean file against ``python -c "import libcst, click"``.
+
+    python benchmarks/run.py                              # everything (Fixit takes minutes)
+    python benchmarks/run.py --trees 2,3 --runs 3 --no-fixit --no-fix-check
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+EXTRA_PACKAGES = ["openai", "litellm", "langchain-openai", "pydantic-ai"]
+GENERATOR_VERSION = "2"  # bump to rebuild the generated trees
+
+# Runs one command with its output discarded and reports wall time and the peak RSS of the
+# largest process it started (RUSAGE_CHILDREN covers the workers, which their parent waits for).
+_TIMER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"wall": wall, "rss_kb": rss, "code": code}))
+"""
+
+
+# -- corpora ------------------------------------------------------------------------------------
+
+
+def build_tree1(cache: Path) -> Path:
+    venv = cache / "tree1" / "venv"
+    done = cache / "tree1" / ".done"
+    if not done.exists():
+        shutil.rmtree(cache / "tree1", ignore_errors=True)
+        print("building tree 1: a virtualenv with the project's dependencies and", EXTRA_PACKAGES)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        _pip(venv, [*_project_dependencies(), *EXTRA_PACKAGES])
+        done.write_text(_pip_freeze(venv))
+    return _site_packages(venv)
+
+
+def build_tree2(cache: Path, files: int = 10_000, matching: float = 0.01) -> Path:
+    """~100 lines a file of ordinary code; ``matching`` of the files call the OpenAI SDK."""
+    tree = cache / "tree2"
+    marker = f"{GENERATOR_VERSION}:{files}:{matching}"
+    if _stamp(tree) != marker:
+        print(f"building tree 2: {files} generated files")
+        shutil.rmtree(tree, ignore_errors=True)
+        rng = random.Random(2)
+        every = round(1 / matching)
+        for i in range(files):
+            package = tree / f"pkg{i // 100:03}"
+            package.mkdir(parents=True, exist_ok=True)
+            body = sdk_module(rng, i) if i % every == every // 2 else plain_module(rng, i)
+            (package / f"mod{i % 100:03}.py").write_text(body)
+        (tree / ".stamp").write_text(marker)
+    return tree
+
+
+def build_tree3(cache: Path, files: int = 1000) -> Path:
+    """Every file calls the SDK with retiring models, large limits and audio parts."""
+    tree = cache / "tree3"
+    marker = f"{GENERATOR_VERSION}:{files}"
+    if _stamp(tree) != marker:
+        print(f"building tree 3: {files} generated files, every one with findings")
+        shutil.rmtree(tree, ignore_errors=True)
+        rng = random.Random(3)
+        for i in range(files):
+            package = tree / f"pkg{i // 100:03}"
+            package.mkdir(parents=True, exist_ok=True)
+            (package / f"mod{i % 100:03}.py").write_text(sdk_module(rng, i))
+        (tree / ".stamp").write_text(marker)
+    return tree
+
+
+WORDS = [
+    "account",
+    "invoice",
+    "ledger",
+    "report",
+    "batch",
+    "queue",
+    "worker",
+    "record",
+    "stream",
+    "cache",
+    "session",
+    "token",
+    "buffer",
+    "window",
+    "channel",
+    "message",
+    "payload",
+    "schedule",
+    "profile",
+    "archive",
+    "metric",
+    "sample",
+]
+
+
+def plain_module(rng: random.Random, i: int) -> str:
+    """Ordinary application code: classes, loops, dicts, docstrings; no model anywhere."""
+    noun, other = rng.sample(WORDS, 2)
+    parts = [
+        f'"""Helpers for {noun} {other} handling (module {i})."""\n\n'
+        "from __future__ import annotations\n\n"
+        "import json\nimport logging\nfrom dataclasses import dataclass, field\n\n"
+        "LOG = logging.getLogger(__name__)\n"
+        f'DEFAULTS = {{"retries": {rng.randint(1, 9)}, "timeout": {rng.randint(5, 600)}.0, '
+        f'"name": "{noun}"}}\n'
+    ]
+    # A few files look like they might matter: big numbers, the word audio, a token count.
+    if rng.random() < 0.05:
+        parts.append(f"BUFFER_SIZE = {rng.choice(['64 * 1024', '1 << 20', '2**16', '100_000'])}\n")
+    if rng.random() < 0.03:
+        parts.append('FORMATS = {"audio": ["wav", "mp3"], "image": ["png"]}\n')
+    if rng.random() < 0.02:
+        parts.append("# counts max_tokens per request for the usage report\n")
+    for k in range(rng.randint(2, 4)):
+        name = f"{rng.choice(WORDS).title()}{rng.choice(WORDS).title()}{k}"
+        parts.append(
+            textwrap.dedent(
+                f'''
+
+                @dataclass
+                class {name}:
+                    """One {noun} as read from the {other} store, with its tags and weight."""
+
+                    key: str
+                    value: int = {rng.randint(0, 100)}
+                    tags: list[str] = field(default_factory=list)
+
+                    def score(self, weight: float = 1.0) -> float:
+                        total = 0.0
+                        for position, tag in enumerate(self.tags):
+                            total += len(tag) * weight / (position + 1)
+                        return total + self.value
+
+                    def describe(self) -> str:
+                        return f"{{self.key}}: {{self.value}} ({{', '.join(self.tags)}}) with a long description that runs past the line limit"
+
+
+                def load_{name.lower()}(path: str, limit: int = {rng.randint(10, 5000)}) -> list[{name}]:
+                    """Read up to ``limit`` records from a JSON file."""
+                    with open(path, encoding="utf-8") as handle:
+                        data = json.load(handle)
+                    out = []
+                    for row in data[:limit]:
+                        if not isinstance(row, dict):
+                            LOG.warning("skipping %r", row)
+                            continue
+                        out.append({name}(row["key"], int(row.get("value", 0)), list(row.get("tags", []))))
+                    return out
+                '''  # noqa: E501
+            )
+        )
+    return "".join(parts)
+
+
+MODELS = ["gpt-4o", "gpt-4o-mini", "gpt-4o-2024-08-06", "gpt-4.5-preview", "openai/gpt-4o"]
+
+
+def sdk_module(rng: random.Random, i: int) -> str:
+    """Code that calls the OpenAI SDK: retiring models, large limits, audio in and out."""
+    model, fallback = rng.sample(MODELS, 2)
+    limit = rng.choice(["64 * 1024", "50_000", "2**16", "100000"])
+    parts = [
+        f'"""Assistant features, part {i}."""\n\n'
+        "from __future__ import annotations\n\n"
+        "import base64\n\nfrom openai import OpenAI\n\n"
+        f'client = OpenAI()\nMODEL = "{model}"\nFALLBACK = "{fallback}"\nMAX_TOKENS = {limit}\n'
+    ]
+    for k in range(2):
+        parts.append(
+            textwrap.dedent(
+                f'''
+
+                def answer_{k}(question: str, cheap: bool = False) -> str:
+                    """Answer a question, with the cheaper model when asked."""
+                    response = client.chat.completions.create(
+                        model=FALLBACK if cheap else MODEL,
+                        max_tokens=MAX_TOKENS,
+                        messages=[{{"role": "user", "content": question}}],
+                    )
+                    return response.choices[0].message.content or ""
+
+
+                def listen_{k}(recording: bytes) -> str:
+                    """Answer a spoken question."""
+                    audio = base64.b64encode(recording).decode()
+                    response = client.chat.completions.create(
+                        model="{rng.choice(MODELS)}",
+                        max_completion_tokens={rng.choice([40000, 65536, 20000])},
+                        messages=[
+                            {{
+                                "role": "user",
+                                "content": [
+                                    {{"type": "text", "text": "Answer the question in the recording."}},
+                                    {{"type": "input_audio", "input_audio": {{"data": audio, "format": "wav"}}}},
+                                ],
+                            }}
+                        ],
+                    )
+                    return response.choices[0].message.content or ""
+
+
+                def speak_{k}(text: str) -> bytes:
+                    response = client.chat.completions.create(
+                        model="gpt-4o-audio-preview",
+                        modalities=["text", "audio"],
+                        audio={{"voice": "alloy", "format": "wav"}},
+                        messages=[{{"role": "user", "content": text}}],
+                    )
+                    return base64.b64decode(response.choices[0].message.audio.data)
+                '''  # noqa: E501
+            )
+        )
+    return "".join(parts)
+
+
+def _stamp(tree: Path) -> str | None:
+    try:
+        return (tree / ".stamp").read_text()
+    except OSError:
+        return None
+
+
+def _project_dependencies() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from migrator import tomlcompat
+
+    data = tomlcompat.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return list(data["project"]["dependencies"])
+
+
+def _pip(venv: Path, packages: Sequence[str]) -> None:
+    pip = [
+        str(venv / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+    ]
+    subprocess.run([*pip, *packages], check=True)
+
+
+def _pip_freeze(venv: Path) -> str:
+    python = str(venv / "bin" / "python")
+    return subprocess.run([python, "-m", "pip", "freeze"], capture_output=True, text=True).stdout
+
+
+def _site_packages(venv: Path) -> Path:
+    found = sorted((venv / "lib").glob("python*/site-packages"))
+    if not found:
+        raise SystemExit(f"no site-packages under {venv}")
+    return found[0]
+
+
+def count(tree: Path) -> tuple[int, int]:
+    """Python files and lines in ``tree``."""
+    files = lines = 0
+    for path in tree.rglob("*.py"):
+        if path.is_file() and not path.is_symlink():
+            files += 1
+            with path.open("rb") as handle:
+                lines += sum(
+                    chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
+                )
+    return files, lines
+
+
+# -- tools --------------------------------------------------------------------------------------
+
+
+def migrator_cmd(*args: str) -> list[str]:
+    script = BIN / "migrator"
+    return [str(script), *args] if script.exists() else [sys.executable, "-m", "migrator", *args]
+
+
+def ruff_cmd(tree: Path) -> list[str]:
+    ruff = shutil.which("ruff", path=str(BIN)) or shutil.which("ruff")
+    if ruff is None:
+        raise SystemExit("ruff not found: pip install -e '.[dev]'")
+    return [
+        ruff,
+        "check",
+        "--select",
+        "E501",
+        "--no-cache",
+        "--isolated",
+        "--exit-zero",
+        "-q",
+        str(tree),
+    ]
+
+
+def grep_pattern() -> str:
+    """The tokens the bytes screen looks for, as one extended regex."""
+    sys.path.insert(0, str(ROOT))
+    from migrator.ruleset import RuleSet
+    from migrator.screen import Screen
+
+    screen = Screen(RuleSet.load())
+    tokens = sorted(
+        set(screen.ruleset.all_model_ids)
+        | screen.token_parameters
+        | screen.modality_keywords
+        | screen.content_types
+        | screen.typed_parts
+    )
+    return "|".join(re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", t) for t in tokens)
+
+
+def grep_cmd(tree: Path, pattern: str) -> list[str]:
+    return ["grep", "-rlE", "--include=*.py", pattern, str(tree)]
+
+
+@dataclass
+class Sample:
+    walls: list[float] = field(default_factory=list)
+    rss_kb: list[int] = field(default_factory=list)
+    codes: set[int] = field(default_factory=set)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def rss_mb(self) -> float:
+        return max(self.rss_kb) / 1024
+
+
+def timed(cmd: list[str], sample: Sample, cwd: Path | None = None) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", _TIMER, *cmd], capture_output=True, text=True, cwd=cwd, check=True
+    )
+    result = json.loads(out.stdout)
+    sample.walls.append(result["wall"])
+    sample.rss_kb.append(result["rss_kb"])
+    sample.codes.add(result["code"])
+
+
+def tree_rss_mb(cmd: list[str]) -> float:
+    """Peak of the summed RSS of a command and all its descendants, sampled every 10 ms."""
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _family_rss_kb(process.pid))
+        time.sleep(0.01)
+    return peak / 1024
+
+
+def _family_rss_kb(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{entry}/statm") as f:
+                pages = int(f.read().split()[1])
+        except OSError:
+            continue
+        pid = int(entry)
+        parents[pid] = int(stat.rpartition(")")[2].split()[1])
+        rss[pid] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    family = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grew = True
+    return sum(rss.get(pid, 0) for pid in family)
+
+
+def findings(tree: Path) -> tuple[int, int]:
+    """Findings and file errors that ``migrator lint`` reports on ``tree``."""
+    done = subprocess.run(
+        migrator_cmd("lint", "--format", "json", "--exit-zero", str(tree)),
+        capture_output=True,
+        text=True,
+    )
+    errors = sum(1 for line in done.stderr.splitlines() if ": error: " in line)
+    return len(json.loads(done.stdout or "[]")), errors
+
+
+# -- the runs -----------------------------------------------------------------------------------
+
+
+def bench_tree(
+    name: str, tree: Path, runs: int, jobs: Sequence[int], pattern: str
+) -> tuple[list[str], dict[str, float]]:
+    files, lines = count(tree)
+    found, errors = findings(tree)
+    commands: dict[str, list[str]] = {
+        "grep -rlE": grep_cmd(tree, pattern),
+        "ruff E501": ruff_cmd(tree),
+    }
+    for n in jobs:
+        commands[f"migrator -j{n}"] = migrator_cmd(
+            "lint", "--exit-zero", "-q", "--jobs", str(n), str(tree)
+        )
+    samples = {label: Sample() for label in commands}
+    for _ in range(runs):
+        for label, cmd in commands.items():
+            timed(cmd, samples[label])
+    ruff, grep = samples["ruff E501"].wall, samples["grep -rlE"].wall
+    rows = []
+    for label, sample in samples.items():
+        tree_mb = tree_rss_mb(commands[label]) if label.startswith("migrator") else None
+        rows.append(
+            f"| {name} | {label} | {files} | {lines} | "
+            f"{found if label.startswith('migrator') else ''} | {sample.wall:.3f} | "
+            f"{sample.wall / ruff:.2f} | {sample.wall / grep:.1f} | {sample.rss_mb:.0f} | "
+            f"{'' if tree_mb is None else f'{tree_mb:.0f}'} |"
+        )
+    if errors:
+        rows.append(f"| {name} | (migrator: {errors} files could not be parsed) | | | | | | | | |")
+    if len(jobs) > 1:
+        base = samples[f"migrator -j{jobs[0]}"].wall
+        for n in jobs[1:]:
+            speedup = base / samples[f"migrator -j{n}"].wall
+            rows.append(
+                f"| {name} | throughput -j{n} / -j{jobs[0]}: {speedup:.2f}x | | | | | | | | |"
+            )
+    return rows, {label: sample.wall for label, sample in samples.items()}
+
+
+def sample(tree: Path, target: Path, every: int) -> Path:
+    """A copy of every ``every``-th Python file of ``tree`` (sorted by path)."""
+    shutil.rmtree(target, ignore_errors=True)
+    files = sorted(p for p in tree.rglob("*.py") if p.is_file() and not p.is_symlink())
+    for path in files[::every]:
+        copy = target / path.relative_to(tree)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
+    return target
+
+
+def bench_fixit(tree: Path, label: str, cache: Path, timeout: float, ours: dict[str, float]) -> str:
+    venv = cache / "tools" / "fixit-venv"
+    if not (venv / "bin" / "fixit").exists():
+        print("installing fixit into", venv)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        _pip(venv, ["fixit"])
+    rules = cache / "work" / "fixit_rules"
+    rules.mkdir(parents=True, exist_ok=True)
+    (rules / "migrator_bench_rule.py").write_text(fixit_rule())
+    config = rules / "fixit.toml"
+    config.write_text('[tool.fixit]\nroot = true\nenable = ["migrator_bench_rule"]\n')
+    cmd = [str(venv / "bin" / "fixit"), "--config-file", str(config), "lint", str(tree)]
+    env = {**os.environ, "PYTHONPATH": str(rules)}
+    start = time.perf_counter()
+    # Its own session, so that a timeout stops Fixit's worker processes too.
+    process = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        stdout, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        ratios = ", ".join(f"over {timeout / t:.0f}x the time of {k}" for k, t in ours.items())
+        return f"fixit lint on {label}: still running after {timeout:.0f} s, stopped: {ratios}"
+    wall = time.perf_counter() - start
+    reported = sum(1 for line in stdout.splitlines() if "RetiringModel" in line)
+    ratios = ", ".join(f"{wall / t:.0f}x the time of {k}" for k, t in ours.items())
+    times = ", ".join(f"{k} {t:.2f} s" for k, t in ours.items())
+    return (
+        f"fixit lint on {label} (one rule, all CPUs): {wall:.1f} s, {reported} findings; "
+        f"{times}: Fixit takes {ratios}"
+    )
+
+
+def fixit_rule() -> str:
+    """A Fixit rule doing what MIG001/MIG002 do: a literal whose whole value is a model ID."""
+    sys.path.insert(0, str(ROOT))
+    from migrator.ruleset import RuleSet
+
+    ruleset = RuleSet.load()
+    ids = sorted(set(ruleset.sources) | set(ruleset.no_replacement))
+    return textwrap.dedent(
+        f"""
+        import libcst as cst
+        from fixit import LintRule
+
+        IDS = frozenset({ids!r})
+        BASES = frozenset({sorted(ruleset.fine_tune_bases)!r})
+
+
+        class RetiringModel(LintRule):
+            def visit_SimpleString(self, node: cst.SimpleString) -> None:
+                value = node.raw_value
+                if "\\\\" in value or len(value) > 200:
+                    return
+                for i in range(-1, len(value)):
+                    if i == -1 or value[i] in "/:":
+                        model = value[i + 1 :]
+                        base = model[3:].split(":", 1)[0] if model.startswith("ft:") else None
+                        if model in IDS or base in BASES:
+                            self.report(node, f"{{value!r}} retires")
+                            return
+        """
+    )
+
+
+def fix_check(tree: Path, cache: Path) -> str:
+    """``migrator fix`` on two copies of ``tree`` (jobs 1 and 2): the same files change, alike."""
+    work = cache / "work"
+    results = {}
+    for jobs in (1, 2):
+        copy = work / f"fix-j{jobs}"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(tree, copy, ignore=_only_python, symlinks=True)
+        subprocess.run(
+            migrator_cmd("fix", "-q", "--jobs", str(jobs), str(copy)), capture_output=True
+        )
+        results[jobs] = {
+            path.relative_to(copy).as_posix(): _digest(path)
+            for path in copy.rglob("*.py")
+            if path.is_file() and _digest(path) != _digest(tree / path.relative_to(copy))
+        }
+        shutil.rmtree(copy)
+    same = results[1] == results[2]
+    return (
+        f"migrator fix on a copy of tree 1: {len(results[1])} files changed with -j1, "
+        f"{len(results[2])} with -j2; {'identical' if same else 'DIFFERENT'} sets and contents"
+    )
+
+
+def _only_python(directory: str, names: list[str]) -> list[str]:
+    return [
+        n for n in names if not n.endswith(".py") and not os.path.isdir(os.path.join(directory, n))
+    ]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def bench_startup(cache: Path, runs: int) -> str:
+    clean = cache / "work" / "startup" / "clean.py"
+    clean.parent.mkdir(parents=True, exist_ok=True)
+    clean.write_text("import os\n\nprint(os.getcwd())\n")
+    baseline, ours = Sample(), Sample()
+    for _ in range(runs):
+        timed([sys.executable, "-c", "import libcst, click"], baseline)
+        timed(migrator_cmd("lint", "clean.py"), ours, cwd=clean.parent)
+    return (
+        f'start-up: `migrator lint clean.py` {ours.wall:.3f} s, `python -c "import libcst, '
+        f'click"` {baseline.wall:.3f} s: {ours.wall / baseline.wall:.2f}x'
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--trees", default="1,2,3", help="which trees, e.g. 2,3 (default: 1,2,3)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per tool (median)")
+    parser.add_argument("--jobs", default="1,2", help="migrator --jobs values (default: 1,2)")
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "migrator-bench"
+    )
+    parser.add_argument("--no-fixit", action="store_true", help="skip Fixit (minutes on tree 1)")
+    parser.add_argument("--fixit-timeout", type=float, default=3600)
+    parser.add_argument(
+        "--fixit-sample",
+        type=int,
+        default=1,
+        metavar="K",
+        help="run Fixit (and migrator, for the ratio) on every K-th file of tree 1 only",
+    )
+    parser.add_argument("--no-fix-check", action="store_true", help="skip `fix` jobs 1 vs 2")
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up comparison")
+    args = parser.parse_args(argv)
+    trees = {int(t) for t in args.trees.split(",") if t.strip()}
+    jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
+    cache: Path = args.cache
+    cache.mkdir(parents=True, exist_ok=True)
+
+    builders = {1: build_tree1, 2: build_tree2, 3: build_tree3}
+    paths = {n: builders[n](cache) for n in sorted(trees)}
+    pattern = grep_pattern()
+    load_before = os.getloadavg()
+    lines = [
+        "| tree | tool | files | lines | findings | wall s (median) | x ruff | x grep "
+        "| peak RSS MB (largest process) | peak RSS MB (process tree) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    walls: dict[int, dict[str, float]] = {}
+    for n, tree in paths.items():
+        rows, walls[n] = bench_tree(f"tree {n}", tree, args.runs, jobs, pattern)
+        print("\n".join(rows), file=sys.stderr)  # progress; the whole table comes at the end
+        lines += rows
+    notes = []
+    if 1 in paths and not args.no_fixit:
+        if args.fixit_sample > 1:
+            tree = sample(paths[1], cache / "work" / "fixit-sample", args.fixit_sample)
+            ours = {}
+            for n in jobs:
+                timing = Sample()
+                for _ in range(args.runs):
+                    timed(
+                        migrator_cmd("lint", "--exit-zero", "-q", "--jobs", str(n), str(tree)),
+                        timing,
+                    )
+                ours[f"migrator -j{n}"] = timing.wall
+            files, lines = count(tree)
+            label = f"every {args.fixit_sample}th file of tree 1 ({files} files, {lines} lines)"
+        else:
+            tree, label = paths[1], "tree 1"
+            ours = {k: v for k, v in walls[1].items() if k.startswith("migrator")}
+        notes.append(bench_fixit(tree, label, cache, args.fixit_timeout, ours))
+    if 1 in paths and not args.no_fix_check:
+        notes.append(fix_check(paths[1], cache))
+    if not args.no_startup:
+        notes.append(bench_startup(cache, max(args.runs, 10)))
+    load_after = os.getloadavg()
+    print("\n".join(lines))
+    print()
+    for note in notes:
+        print(f"- {note}")
+    print(
+        f"- load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; "
+        f"after: {', '.join(f'{x:.2f}' for x in load_after)}; CPUs: {os.cpu_count()}"
+    )
+    alternatives = len(pattern.split("|"))
+    print(f"- grep pattern: the screen's tokens ({alternatives} alternatives); cache: {cache}")
+
+
+if __name__ == "__main__":
+    main()

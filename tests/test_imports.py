@@ -1,0 +1,55 @@
+"""Start-up: each command imports only what its path needs (checked in a fresh interpreter)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from migrator.cli import main
+
+# Run the CLI in a fresh interpreter and report, at exit, which modules were imported.
+_PROBE = """
+import atexit, json, sys
+atexit.register(lambda: print("\\0" + json.dumps(sorted(sys.modules))))
+from migrator.cli import main
+main(sys.argv[1:], prog_name="migrator")
+"""
+
+# Never needed to lint, list rules or print the version.
+HEAVY = ("openai", "httpx", "pydantic", "multiprocessing", "concurrent", "difflib")
+
+
+def _modules(*args: str, cwd: Path) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return set(json.loads(done.stdout.rpartition("\0")[2]))
+
+
+def _loaded(modules: set[str], packages: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in packages or m in packages)
+
+
+def test_version_imports_no_engine(tmp_path: Path) -> None:
+    modules = _modules("--version", cwd=tmp_path)
+    assert not _loaded(modules, ("libcst", "pathspec", *HEAVY))
+    assert "migrator.engine" not in modules
+
+
+def test_lint_of_a_clean_file_imports_nothing_heavy(tmp_path: Path) -> None:
+    (tmp_path / "clean.py").write_text("import os\n\nprint(os.getcwd())\n")
+    modules = _modules("lint", "clean.py", cwd=tmp_path)
+    assert "migrator.engine" in modules
+    assert not _loaded(modules, HEAVY)
+
+
+def test_rules_imports_nothing_heavy(tmp_path: Path) -> None:
+    if "rules" not in main.commands:  # type: ignore[attr-defined]
+        pytest.skip("no `migrator rules` command in this build")
+    modules = _modules("rules", cwd=tmp_path)
+    assert not _loaded(modules, HEAVY)

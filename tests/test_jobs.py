@@ -1,0 +1,91 @@
+"""--jobs: the same findings, fixes and order whatever the number of worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from migrator import engine
+from migrator.cli import main
+from migrator.config import load_settings
+
+
+def _tree(root: Path, files: int) -> Path:
+    """Files with findings on varying lines, clean files and a nested package, in any order."""
+    for i in range(files):
+        folder = root / f"pkg{i % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if i % 3:
+            body = "\n" * (i % 5) + f'MODEL_{i} = "gpt-4o"\nOTHER = "gpt-4o-mini"  # {i}\n'
+        else:
+            body = f"VALUE = {i}\n"
+        (folder / f"mod{i:03}.py").write_text(body)
+    return root
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+def test_lint_output_is_the_same_for_any_job_count(in_tmp: Path) -> None:
+    _tree(in_tmp / "src", engine.POOL_THRESHOLD + 30)
+    one = _invoke("lint", "--jobs", "1", "src")
+    two = _invoke("lint", "--jobs", "2", "src")
+    assert one == two
+    assert one[0] == 1
+    lines = one[1].splitlines()[:-1]
+    keys = [(path, int(line), int(col)) for path, line, col, _ in (x.split(":", 3) for x in lines)]
+    assert keys == sorted(keys)
+
+
+def test_fix_changes_the_same_files_for_any_job_count(tmp_path: Path) -> None:
+    source = _tree(tmp_path / "src", engine.POOL_THRESHOLD + 30)
+    results = {}
+    for jobs in (1, 2):
+        copy = tmp_path / f"copy{jobs}"
+        shutil.copytree(source, copy)
+        settings = load_settings(None, cwd=tmp_path)
+        result = engine.run([copy], settings, engine.Mode.FIX, jobs=jobs)
+        changed = sorted(Path(p).relative_to(copy).as_posix() for p in result.changed_files)
+        contents = {p.relative_to(copy).as_posix(): p.read_text() for p in copy.rglob("*.py")}
+        results[jobs] = (changed, len(result.fixed), contents)
+    assert results[1] == results[2]
+    assert len(results[1][0]) > 40
+
+
+def test_a_small_run_stays_in_process(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was started for a small run")
+
+    monkeypatch.setattr(multiprocessing, "Pool", no_pool)
+    _tree(in_tmp / "src", engine.POOL_THRESHOLD - 1)
+    code, out = _invoke("lint", "--jobs", "2", "-q", "src")
+    assert code == 1
+    assert out.count("MIG001") == 2 * sum(1 for i in range(engine.POOL_THRESHOLD - 1) if i % 3)
+
+
+def test_a_large_run_uses_the_pool(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started = []
+    real_pool = multiprocessing.Pool
+
+    def pool(*args: object, **kwargs: object) -> object:
+        started.append(args[0])
+        return real_pool(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(multiprocessing, "Pool", pool)
+    _tree(in_tmp / "src", engine.POOL_THRESHOLD)
+    assert _invoke("lint", "--jobs", "2", "-q", "src")[0] == 1
+    assert started == [2]
+    assert _invoke("lint", "--jobs", "1", "-q", "src")[0] == 1
+    assert started == [2]
+
+
+def test_jobs_must_be_positive(in_tmp: Path) -> None:
+    result = CliRunner().invoke(main, ["lint", "--jobs", "0"])
+    assert result.exit_code == 2
+    assert "--jobs" in result.output
