@@ -2,8 +2,9 @@
 
     python benchmarks/ecosystem.py [--cache DIR] [--keep] [PACKAGE ...]
 
-Downloads the source distributions (a wheel where there is none) of packages that name OpenAI
-models everywhere, unpacks them into a cache (benchmarks/.ecosystem-cache, gitignored), and for
+Downloads the source distributions (the wheel where there is none, or where pip cannot prepare
+the sdist's metadata offline, as for litellm's Rust build) of packages that name OpenAI models
+everywhere, unpacks them into a cache (benchmarks/.ecosystem-cache, gitignored), and for
 each package, on a fresh copy and once with safe fixes, once with ``--unsafe-fixes``:
 
 - runs ``migrator lint --format json`` (findings per code), then
@@ -45,7 +46,7 @@ PACKAGES = [
     "openai",
     "litellm",
     "langchain-openai",
-    "pydantic-ai",
+    "pydantic-ai-slim",  # pydantic-ai itself is a meta-package with no code
     "openai-agents",
     "dspy",
     "instructor",
@@ -89,7 +90,7 @@ def main() -> int:
 
 
 def fetch(package: str, cache: Path) -> Path:
-    """The unpacked source of ``package``'s latest release (sdist if published, else wheel)."""
+    """The unpacked source of ``package``'s latest release (sdist if pip can get it, else wheel)."""
     downloads = cache / "downloads" / package
     if not downloads.exists() or not any(downloads.iterdir()):
         downloads.mkdir(parents=True, exist_ok=True)
