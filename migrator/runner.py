@@ -47,18 +47,13 @@ def check_source(
         if screen is not None and not screen.admits(source):
             return SourceResult()
         return _check(source, path, settings, fix=fix)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
-    try:
-        return _check(source, path, settings, fix=fix)
     except RecursionError:
         # Every later pass (positions, the fix, the re-parse) recurses like the walk, a little
         # deeper: a tree the walk just managed can still be too deep for them.
         return SourceResult(error="too deeply nested to check")
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
