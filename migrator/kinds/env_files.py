@@ -13,13 +13,11 @@ from typing import Any
 
 from migrator.config import Settings
 from migrator.kinds.scalars import (
-    Document,
     Scalar,
     VerifyError,
     finish,
-    mentions_model,
     model_candidates,
-    skipped,
+    open_document,
     tree_changes,
 )
 from migrator.runner import SourceResult
@@ -31,11 +29,9 @@ _COMMENT = re.compile(r"[ \t]#")
 
 
 def check_env(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
-    doc = Document.decode(source)
-    if isinstance(doc, str):
-        return skipped(doc)
-    if not mentions_model(doc.text, settings.ruleset):
-        return SourceResult()
+    doc = open_document(source, settings)
+    if isinstance(doc, SourceResult):
+        return doc
     scalars = scan(doc.text)
     candidates = model_candidates(doc.text, scalars, settings)
     return finish(doc, candidates, path, settings, fix=fix, verify=verify_env, comments=True)

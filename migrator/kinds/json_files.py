@@ -9,11 +9,10 @@ from typing import Any
 from migrator.config import Settings
 from migrator.kinds import jsonscan
 from migrator.kinds.scalars import (
-    Document,
     VerifyError,
     finish,
-    mentions_model,
     model_candidates,
+    open_document,
     skipped,
     tree_changes,
 )
@@ -21,11 +20,9 @@ from migrator.runner import SourceResult
 
 
 def check_json(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
-    doc = Document.decode(source)
-    if isinstance(doc, str):
-        return skipped(doc)
-    if not mentions_model(doc.text, settings.ruleset):
-        return SourceResult()
+    doc = open_document(source, settings)
+    if isinstance(doc, SourceResult):
+        return doc
     try:
         json.loads(doc.text)
     except ValueError as exc:  # JSONC (comments, trailing commas) lands here too

@@ -92,6 +92,16 @@ class Document:
         return ((BOM if self.bom else "") + text).encode("utf-8")
 
 
+def open_document(source: bytes, settings: Settings) -> Document | SourceResult:
+    """The file's text when it may hold a finding; otherwise the result to return as it is."""
+    doc = Document.decode(source)
+    if isinstance(doc, str):
+        return skipped(doc)
+    if not mentions_model(doc.text, settings.ruleset):
+        return SourceResult()
+    return doc
+
+
 def skipped(reason: str) -> SourceResult:
     """A file left unchecked, with a warning that says why; the run's exit status is unchanged."""
     return SourceResult(warnings=[f"{reason}: not checked"])

@@ -14,12 +14,11 @@ from typing import Any
 from migrator import tomlcompat as tomllib
 from migrator.config import Settings
 from migrator.kinds.scalars import (
-    Document,
     Scalar,
     VerifyError,
     finish,
-    mentions_model,
     model_candidates,
+    open_document,
     skipped,
     tree_changes,
 )
@@ -31,11 +30,9 @@ _BARE_VALUE = re.compile(r"[^\s,\]\}#]+")
 
 
 def check_toml(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
-    doc = Document.decode(source)
-    if isinstance(doc, str):
-        return skipped(doc)
-    if not mentions_model(doc.text, settings.ruleset):
-        return SourceResult()
+    doc = open_document(source, settings)
+    if isinstance(doc, SourceResult):
+        return doc
     try:
         tomllib.loads(doc.text)
     except tomllib.TOMLDecodeError as exc:

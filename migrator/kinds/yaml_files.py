@@ -16,12 +16,11 @@ from typing import Any
 from migrator.config import Settings
 from migrator.kinds.scalars import (
     Candidate,
-    Document,
     Scalar,
     VerifyError,
     finish,
-    mentions_model,
     model_candidates,
+    open_document,
     skipped,
     tree_changes,
 )
@@ -31,11 +30,9 @@ _STYLES = {None: "plain", "'": "'", '"': '"', "|": "plain", ">": "plain"}
 
 
 def check_yaml(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
-    doc = Document.decode(source)
-    if isinstance(doc, str):
-        return skipped(doc)
-    if not mentions_model(doc.text, settings.ruleset):
-        return SourceResult()
+    doc = open_document(source, settings)
+    if isinstance(doc, SourceResult):
+        return doc
     import yaml
 
     try:
