@@ -32,6 +32,21 @@ def _codes(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> 
     return tuple(code.strip().upper() for item in value for code in item.split(",") if code.strip())
 
 
+# Shared by lint, fix and verify.
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (default: nearest pyproject.toml with [tool.migrator]).",
+)
+RULES_OPTION = click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Rule file to use instead of the bundled gpt-4.1 rule set.",
+)
+
+
 def common_options(func: F) -> F:
     options = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
@@ -55,18 +70,8 @@ def common_options(func: F) -> F:
             help="Pin targets to dated snapshots: auto keeps the source's choice "
             "(default), always pins, never uses the alias.",
         ),
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help="Config file (default: nearest pyproject.toml with [tool.migrator]).",
-        ),
-        click.option(
-            "--rules",
-            "rules_path",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help="Rule file to use instead of the bundled gpt-4.1 rule set.",
-        ),
+        CONFIG_OPTION,
+        RULES_OPTION,
         click.option(
             "--format",
             "output_format",
@@ -264,18 +269,8 @@ def explain(code: str) -> None:
     type=click.Choice(["auto", "always", "never"]),
     help="Check the targets as this snapshot mode writes them (default: from the config).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Config file (default: nearest pyproject.toml with [tool.migrator]).",
-)
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Rule file to use instead of the bundled gpt-4.1 rule set.",
-)
+@CONFIG_OPTION
+@RULES_OPTION
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
