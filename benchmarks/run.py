@@ -614,6 +614,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--no-fix-check", action="store_true", help="skip `fix` jobs 1 vs 2")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up comparison")
+    parser.add_argument(
+        "--no-table", action="store_true", help="skip the per-tree timings (e.g. for Fixit alone)"
+    )
     args = parser.parse_args(argv)
     trees = {int(t) for t in args.trees.split(",") if t.strip()}
     jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
@@ -630,7 +633,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     walls: dict[int, dict[str, float]] = {}
-    for n, tree in paths.items():
+    for n, tree in ({} if args.no_table else paths).items():
         rows, walls[n] = bench_tree(f"tree {n}", tree, args.runs, jobs, pattern)
         print("\n".join(rows), file=sys.stderr)  # progress; the whole table comes at the end
         lines += rows
@@ -647,11 +650,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                         timing,
                     )
                 ours[f"migrator -j{n}"] = timing.wall
-            files, lines = count(tree)
-            label = f"every {args.fixit_sample}th file of tree 1 ({files} files, {lines} lines)"
+            files, size = count(tree)
+            label = f"every {args.fixit_sample}th file of tree 1 ({files} files, {size} lines)"
         else:
             tree, label = paths[1], "tree 1"
-            ours = {k: v for k, v in walls[1].items() if k.startswith("migrator")}
+            ours = {k: v for k, v in walls.get(1, {}).items() if k.startswith("migrator")}
         notes.append(bench_fixit(tree, label, cache, args.fixit_timeout, ours))
     if 1 in paths and not args.no_fix_check:
         notes.append(fix_check(paths[1], cache))
