@@ -10,6 +10,7 @@ Each case folder holds one input file, ``input.<suffix>`` (``input.py``, ``input
 
 from __future__ import annotations
 
+import ast
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,3 +74,20 @@ def expected(case: Case, name: str, actual: str | bytes) -> str | bytes:
     if isinstance(actual, bytes):
         return path.read_bytes()
     return path.read_text(encoding="utf-8")
+
+
+def assert_fixture(case: Case) -> None:
+    """A Python case's findings and fixed source are as expected, and the fixed source parses."""
+    findings, fixed = run_case(case)
+    assert findings == expected(case, "findings.txt", findings)
+    assert fixed == expected(case, case.fixed_name, fixed)
+    ast.parse(fixed)
+
+
+def assert_idempotent(case: Case) -> None:
+    """Fixing the fixed source changes nothing."""
+    _, fixed = run_case(case)
+    result = check_file(fixed, case.input.name, case.settings(), fix=True)
+    assert result.error is None
+    assert result.new_source is None
+    assert not result.fixed

@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 from migrator.config import load_settings
 from migrator.runner import check_source
-from tests.fixture_cases import Case, cases, expected, run_case
+from tests.fixture_cases import Case, assert_fixture, assert_idempotent, cases
 
 CASES = cases("token_limits")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fixture(case: Case) -> None:
-    findings, fixed = run_case(case)
-    assert findings == expected(case, "findings.txt", findings)
-    assert fixed == expected(case, "fixed.py", fixed)
-    ast.parse(fixed)
+    assert_fixture(case)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fix_is_idempotent(case: Case) -> None:
-    _, fixed = run_case(case)
-    result = check_source(fixed, "input.py", case.settings(), fix=True)
-    assert result.error is None
-    assert result.new_source is None
-    assert not result.fixed
+    assert_idempotent(case)
 
 
 SMALL_TARGET = """
