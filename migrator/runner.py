@@ -37,15 +37,26 @@ def check_source(
 ) -> SourceResult:
     """Run the selected checks over ``source``; with ``fix``, also apply the allowed fixes.
 
-    With a ``screen`` (built once per run), a file it rules out is not parsed at all.
+    With a ``screen`` (built once per run), a file it rules out is not parsed at all, and of a
+    file it admits, LibCST parses only what the checks look at (see ``pruning``).
     """
     # Parsing builds up to millions of objects with no reference cycles among them; the cyclic
     # collector would sweep them over and over (a third of a large file's parse) for nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if screen is not None and not screen.admits(source):
+        if screen is None:
+            return _check(source, path, settings, fix=fix)
+        admission = screen.admit(source)
+        if admission is None:
             return SourceResult()
+        pruned = screen.prune(source, admission)
+        if pruned is not None:
+            result = _check(pruned, path, settings, fix=False)
+            # A fix is made on the whole file (the pruned one is only read); an error is
+            # reported as the whole file gives it.
+            if result.error is None and not (fix and _fixable(result, settings)):
+                return result
         return _check(source, path, settings, fix=fix)
     except RecursionError:
         # Every later pass (positions, the fix, the re-parse) recurses like the walk, a little
@@ -54,6 +65,10 @@ def check_source(
     finally:
         if collecting:
             gc.enable()
+
+
+def _fixable(result: SourceResult, settings: Settings) -> bool:
+    return any(f.fix is not None and (f.fix.safe or settings.unsafe_fixes) for f in result.findings)
 
 
 def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:

@@ -25,8 +25,10 @@ import operator
 import re
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Union
 
+from migrator.pruning import Pruner
 from migrator.ruleset import MAX_MODEL_REF_LENGTH, RuleSet, SnapshotMode
 
 Number = Union[int, float]
@@ -45,6 +47,20 @@ _VALUE_OPENERS = frozenset(b":=\n\r\\")
 _ANYWHERE, _AS_VALUE, _IN_REQUEST = 0, 1, 2
 # Anchors shorter than this occur too often to be worth a pass of their own.
 _MIN_ANCHOR = 5
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What the screens learnt of a file they let through.
+
+    ``tree`` is None when ``ast`` could not parse the file. ``requests``: the file may hold a
+    value MIG003/MIG004 judge by the model of its request (an output-token limit that may be
+    above the smallest limit, a modality asked for, a content part); without one, only
+    MIG001/MIG002 can report, and ``pruning`` may cut the request context away.
+    """
+
+    tree: ast.Module | None
+    requests: bool
 
 
 class Screen:
@@ -72,6 +88,7 @@ class Screen:
         self._model_ends = tuple(sorted(_model_ids(ruleset)))
         self._anchors = _anchored_patterns(_bytes_tokens(self))
         keys = b"|".join(re.escape(k.encode()) for k in sorted(self.model_parameters)) or b"(?!)"
+        self._pruner = Pruner(ruleset)
         self._model_key = re.compile(_QUOTE + b"(?:" + keys + b")" + _QUOTE)
 
     # -- stage 1: bytes ------------------------------------------------------------------------
@@ -112,17 +129,33 @@ class Screen:
 
     # -- stage 2: ast --------------------------------------------------------------------------
 
+    def prune(self, source: bytes, admission: Admission) -> bytes | None:
+        """``source`` cut down to what the checks look at (see ``pruning``); None: check it all."""
+        if admission.tree is None:
+            return None
+        return self._pruner.prune(source, admission.tree, requests=admission.requests)
+
     def ast_admit(self, source: bytes) -> bool:
+        return self._ast_admission(source) is not None
+
+    def admits(self, source: bytes) -> bool:
+        return self.admit(source) is not None
+
+    def admit(self, source: bytes) -> Admission | None:
+        """None when no check can report anything in ``source``; else what the screens learnt."""
+        if not self.bytes_admit(source):
+            return None
+        return self._ast_admission(source)
+
+    def _ast_admission(self, source: bytes) -> Admission | None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # invalid escapes warn at parse time
                 tree = ast.parse(source)
-            return self._holds_candidate(tree, self._lines(source))
+            strings, requests = self._candidates(tree, source)
         except Exception:  # SyntaxError, ValueError (NUL bytes), RecursionError, MemoryError
-            return True
-
-    def admits(self, source: bytes) -> bool:
-        return self.bytes_admit(source) and self.ast_admit(source)
+            return Admission(None, requests=True)
+        return Admission(tree, requests=requests) if strings or requests else None
 
     def _model_kind(self, value: str) -> int:
         """2: a model MIG001/MIG002 report; 1: another model the rule set knows; 0: neither."""
@@ -134,8 +167,9 @@ class Screen:
             return 2
         return 1 if self.ruleset.resolve(value) is not None else 0
 
-    def _holds_candidate(self, tree: ast.AST, lines: list[int]) -> bool:
-        """Does the tree hold anything a check could report? (See the module docstring.)
+    def _candidates(self, tree: ast.AST, source: bytes) -> tuple[bool, bool]:
+        """Does the tree hold a model string MIG001/MIG002 report, and a value MIG003/MIG004
+        judge? (See the module docstring.)
 
         Everything looked for here starts on a line where the bytes screen found its token
         (``lines``), so only the nodes whose lines span one of those are visited.
@@ -143,8 +177,9 @@ class Screen:
         skip: set[int] = set()  # docstrings and f-string pieces: never a finding
         limits: list[ast.expr] = []  # values given to an output-token parameter
         parts: list[ast.expr] = []  # values that may be a content part's type
-        names_model = False
-        for node in _spanning(tree, lines):
+        audio: list[ast.expr] = []  # audio output configs: a dict, or a name bound to one
+        strings = requests = names_model = False
+        for node in _spanning(tree, self._lines(source)):
             if isinstance(node, ast.Constant):
                 value = node.value
                 if id(node) in skip:
@@ -154,12 +189,13 @@ class Screen:
                 elif not isinstance(value, str):
                     continue
                 found = self._model_kind(value)
-                if found == 2:
-                    return True
+                strings = strings or found == 2
                 names_model = names_model or found == 1
             elif isinstance(node, ast.keyword):
-                if node.arg in self.modality_keywords:
-                    return True
+                if node.arg == self.modalities_parameter:
+                    requests = requests or _is_collection(node.value)
+                elif node.arg == self.audio_parameter:
+                    audio.append(node.value)
                 if node.arg in self.token_parameters:
                     limits.append(node.value)
                 parts.append(node.value)
@@ -169,9 +205,9 @@ class Screen:
                     if key in self.token_parameters:
                         limits.append(item)
                     elif key == self.modalities_parameter:
-                        return True
+                        requests = requests or _is_collection(item)
                     elif key == self.audio_parameter and self.model_parameters.intersection(keys):
-                        return True  # a request body asking for audio output
+                        audio.append(item)  # a request body asking for audio output
                     parts.append(item)
             elif isinstance(node, (ast.Assign, ast.AnnAssign)):
                 if node.value is None:
@@ -184,27 +220,32 @@ class Screen:
                 skip.add(id(node.value))
             elif isinstance(node, ast.JoinedStr):
                 skip.update(id(part) for part in node.values)
-            elif isinstance(node, ast.Name):
-                if node.id in self.typed_parts:
-                    return True
-            elif isinstance(node, ast.Attribute):
-                if node.attr in self.typed_parts:
-                    return True
-            elif isinstance(node, ast.alias) and node.name.rpartition(".")[2] in self.typed_parts:
-                return True
-        if any(self._part_type(value) == 2 for value in parts):
-            return True
-        if names_model and self.partial_content_types and self._partial_part(tree):
-            return True
-        return bool(limits) and _exceeds(limits, _bindings(tree), self.limit)
+            elif isinstance(node, ast.Call):
+                # A typed content part is built by calling its constructor.
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                requests = requests or name in self.typed_parts
+            if strings and requests:
+                return True, True
+        if requests or any(self._part_type(value) == 2 for value in parts):
+            return strings, True
+        if names_model and self.partial_content_types and self._partial_part(tree, source):
+            return strings, True
+        if not limits and not audio:
+            return strings, False
+        bindings = _Bindings(tree, source)
+        if any(_is_dict(value, bindings) for value in audio):
+            return strings, True
+        return strings, bool(limits) and _exceeds(limits, bindings, self.limit)
 
-    def _partial_part(self, tree: ast.AST) -> bool:
+    def _partial_part(self, tree: ast.AST, source: bytes) -> bool:
         """A content type some target lacks, given as a value anywhere in the file.
 
-        Such types are no tokens of the bytes screen (a model string of the file is), so the
-        whole tree is searched.
+        Such types are no tokens of the bytes screen (a model string of the file is): the
+        lines where one is written are searched now.
         """
-        for node in ast.walk(tree):
+        types = sorted(t.encode() for t in self.partial_content_types)
+        for node in _spanning(tree, _lines_of(source, types)):
             if isinstance(node, (ast.keyword, ast.Assign, ast.AnnAssign)):
                 values = [node.value] if node.value is not None else []
             elif isinstance(node, ast.Dict):
@@ -360,17 +401,44 @@ def _spanning(tree: ast.AST, lines: list[int]) -> Iterator[ast.AST]:
                 stack.append(child)
 
 
-def _bindings(tree: ast.AST) -> dict[str, list[ast.expr]]:
-    """Every value assigned to each name (``x =``, ``obj.x =``, ``d["x"] =``) in the file."""
-    bindings: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                name = _bound_name(target)
-                if name is not None:
-                    bindings.setdefault(name, []).append(node.value)
-    return bindings
+class _Bindings:
+    """Every value assigned to a name (``x =``, ``obj.x =``, ``d["x"] =``) in the file.
+
+    Looked up by name, and only on the lines where the name is written: walking a large
+    file's whole tree costs more than the rest of the screen.
+    """
+
+    def __init__(self, tree: ast.AST, source: bytes) -> None:
+        self._tree = tree
+        self._source = source
+        self._found: dict[str, list[ast.expr]] = {}
+
+    def get(self, name: str) -> list[ast.expr]:
+        found = self._found.get(name)
+        if found is None:
+            found = self._found[name] = list(self._assigned(name))
+        return found
+
+    def _assigned(self, name: str) -> Iterator[ast.expr]:
+        words = [name.encode()]
+        for node in _spanning(self._tree, _lines_of(self._source, words)):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(_bound_name(target) == name for target in targets):
+                    yield node.value
+
+
+def _lines_of(source: bytes, words: list[bytes]) -> list[int]:
+    """The lines (1-based, sorted) where any of ``words`` is written as a whole word."""
+    alternatives = b"|".join(re.escape(word) for word in words)
+    pattern = re.compile(rb"(?<![\w])(?:" + alternatives + rb")(?![\w])")
+    lines = []
+    line, previous = 1, 0
+    for match in pattern.finditer(source):
+        line += source.count(b"\n", previous, match.start())
+        previous = match.start()
+        lines.append(line)
+    return lines
 
 
 def _text(node: ast.expr | None) -> str | None:
@@ -388,6 +456,18 @@ def _bound_name(target: ast.expr) -> str | None:
     if isinstance(target, ast.Subscript):
         return _text(target.slice)
     return None
+
+
+def _is_collection(node: ast.expr) -> bool:
+    """``modalities=`` is read only when given as a literal list, tuple or set."""
+    return isinstance(node, (ast.List, ast.Tuple, ast.Set))
+
+
+def _is_dict(node: ast.expr, bindings: _Bindings) -> bool:
+    """``audio=`` asks for audio output only with a dict, or a name bound to one."""
+    if isinstance(node, ast.Name):
+        return any(isinstance(value, ast.Dict) for value in bindings.get(node.id))
+    return isinstance(node, ast.Dict)
 
 
 def _leaves(node: ast.expr) -> list[ast.expr]:
@@ -428,7 +508,7 @@ class _Unbounded(Exception):
     """An expression too large or too branchy to fold cheaply: treated as above the limit."""
 
 
-def _exceeds(values: list[ast.expr], bindings: dict[str, list[ast.expr]], limit: int) -> bool:
+def _exceeds(values: list[ast.expr], bindings: _Bindings, limit: int) -> bool:
     """Can any of ``values`` (given to an output-token parameter) be above ``limit``?
 
     Number literals and arithmetic on them fold; a name stands for any value it is assigned
@@ -443,7 +523,7 @@ def _exceeds(values: list[ast.expr], bindings: dict[str, list[ast.expr]], limit:
 
 
 class _Folder:
-    def __init__(self, bindings: dict[str, list[ast.expr]]) -> None:
+    def __init__(self, bindings: _Bindings) -> None:
         self._bindings = bindings
         self._memo: dict[int, frozenset[Number]] = {}
         self._active: set[str] = set()
@@ -495,7 +575,7 @@ class _Folder:
         self._active.add(name)
         try:
             out: set[Number] = set()
-            for bound in self._bindings.get(name, ()):
+            for bound in self._bindings.get(name):
                 out |= self.values(bound)
             if len(out) > _MAX_CHOICES:
                 raise _Unbounded

@@ -59,6 +59,10 @@ def test_screens_change_nothing_on_the_demo() -> None:
         "KEYS = ['text', 'audio']\n",
         "usage = {'audio': 0, 'text': 10}\n",  # a dict key without a model: not a request
         "def f():\n    '''Send audio with modalities and max_tokens.'''\n",
+        # forwarded parameters: the checks read a literal list of modalities and a dict config
+        "def f(modalities, audio):\n    create(model=m, modalities=modalities, audio=audio)\n",
+        # a typed content part is a finding where it is built, not where it is imported
+        "from openai.types.chat import ChatCompletionContentPartInputAudioParam as P\n",
         # a parameter rebound from itself: no value a check would resolve
         "def f(max_tokens=None):\n    max_tokens = max_tokens or 4\n    g(max_tokens=max_tokens)\n",
     ],
@@ -93,7 +97,7 @@ def test_screen_rules_out(source: str) -> None:
         "part = {'type': 'video_url'}\n",
         "part = dict(type = 'audio')\n",
         "part = {'type': (\n    # a comment\n    'input_audio')}\n",
-        "from openai.types.chat import ChatCompletionContentPartInputAudioParam as P\n",
+        "part = types.ChatCompletionContentPartInputAudioParam(input_audio=data)\n",
         "create(modalities=['text', 'audio'])\n",
         "create(audio={'voice': 'alloy'})\n",
         "body = {'model': 'x', 'audio': {'voice': 'alloy'}}\n",
