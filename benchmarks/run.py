@@ -15,6 +15,7 @@ compared file by file, and start-up on one clean file against ``python -c "impor
 
     python benchmarks/run.py                              # everything (Fixit takes minutes)
     python benchmarks/run.py --trees 2,3 --runs 3 --no-fixit --no-fix-check
+    python benchmarks/run.py --no-table --no-fixit --no-fix-check --verify-screens
 """
 
 from __future__ import annotations
@@ -579,6 +580,47 @@ def _digest(path: Path) -> str:
     return hashlib.sha1(path.read_bytes()).hexdigest()
 
 
+def verify_screens(name: str, tree: Path) -> str:
+    """Check every Python file the bytes screen admits with and without the ast screen and
+    pruning, in this process, and compare the results (findings, fixes, errors).
+
+    The bytes screen itself is proved on the fixtures (tests/test_screen.py); this covers what
+    follows it, on real code: the files it admits are the ones pruning cuts down.
+    """
+    sys.path.insert(0, str(ROOT))
+    from migrator.config import load_settings
+    from migrator.discovery import Missing, iter_paths
+    from migrator.kinds import kind_of
+    from migrator.runner import check_source
+    from migrator.screen import Screen
+
+    settings = load_settings(None, cwd=tree)
+    screen = Screen(settings.ruleset)
+    compared, differ, screened, whole = 0, [], 0.0, 0.0
+    for path in iter_paths([tree], root=tree, exclude=settings.exclude):
+        if isinstance(path, Missing) or kind_of(path) != "python":
+            continue
+        source = path.read_bytes()
+        if not screen.bytes_admit(source):
+            continue
+        for fix in (False, True):
+            start = time.perf_counter()
+            ours = check_source(source, str(path), settings, fix=fix, screen=screen)
+            middle = time.perf_counter()
+            plain = check_source(source, str(path), settings, fix=fix)
+            screened += middle - start
+            whole += time.perf_counter() - middle
+            if ours != plain:
+                differ.append(f"{path} (fix={fix})")
+        compared += 1
+    shown = "; ".join(differ[:5]) or "none"
+    return (
+        f"screens verified on {name}: {compared} files the bytes screen admits, checked as lint "
+        f"and fix, {len(differ)} differ ({shown}); {screened:.1f} s screened and pruned, "
+        f"{whole:.1f} s whole"
+    )
+
+
 def bench_startup(cache: Path, runs: int) -> str:
     clean = cache / "work" / "startup" / "clean.py"
     clean.parent.mkdir(parents=True, exist_ok=True)
@@ -616,6 +658,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up comparison")
     parser.add_argument(
         "--no-table", action="store_true", help="skip the per-tree timings (e.g. for Fixit alone)"
+    )
+    parser.add_argument(
+        "--verify-screens",
+        action="store_true",
+        help="also compare results with and without the ast screen and pruning (minutes)",
     )
     args = parser.parse_args(argv)
     trees = {int(t) for t in args.trees.split(",") if t.strip()}
@@ -658,6 +705,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         notes.append(bench_fixit(tree, label, cache, args.fixit_timeout, ours))
     if 1 in paths and not args.no_fix_check:
         notes.append(fix_check(paths[1], cache))
+    if args.verify_screens:
+        notes.extend(verify_screens(f"tree {n}", tree) for n, tree in paths.items())
     if not args.no_startup:
         notes.append(bench_startup(cache, max(args.runs, 10)))
     load_after = os.getloadavg()

@@ -91,14 +91,17 @@ def run(
     walk = iter_paths(
         paths, root=settings.root, exclude=settings.exclude, include=settings.walk_patterns
     )
-    items = list(walk)  # paths only: the progress bar needs the total
+    # A progress bar needs the total first (paths only, cheap to hold). Without one, files
+    # are checked while the walk goes on: the pool's feeder thread draws the paths.
+    items: list[_Item] | Iterator[_Item] = list(walk) if on_file is not None else walk
+    total = len(items) if isinstance(items, list) else 0
     guard = DirtyGuard() if mode is Mode.FIX and not allow_dirty else None
     work = _Work(settings, mode, guard, screens)
-    outcomes = _outcomes(items, work, jobs or os.cpu_count() or 1)
+    outcomes = _outcomes(iter(items), work, jobs or os.cpu_count() or 1)
     for done, outcome in enumerate(outcomes, 1):
         add_outcome(result, outcome)
         if on_file is not None:
-            on_file(done, len(items))
+            on_file(done, total)
     result.sort()
     return result
 
@@ -116,10 +119,12 @@ class _Work:
     screens: bool
 
 
-def _outcomes(items: list[_Item], work: _Work, jobs: int) -> Iterator[FileOutcome]:
-    if jobs > 1 and len(items) >= POOL_THRESHOLD:
-        yield from _pooled(items, work, jobs)
+def _outcomes(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[FileOutcome]:
+    head = list(itertools.islice(items, POOL_THRESHOLD))
+    if jobs > 1 and len(head) >= POOL_THRESHOLD:
+        yield from _pooled(itertools.chain(head, items), work, jobs)
         return
+    items = itertools.chain(head, items)
     screen = Screen(work.settings.ruleset) if work.screens else None
     for item in items:
         yield _process_item(item, work, screen)

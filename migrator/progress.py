@@ -20,12 +20,16 @@ def stderr_is_tty() -> bool:
 
 
 @contextmanager
-def progress(enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+def progress(enabled: bool = True) -> Iterator[Callable[[int, int], None] | None]:
     """Yield an ``on_file(done, total)`` callback that drives a bar once ``total`` is known.
 
     The bar only appears when ``total`` exceeds MIN_FILES and stderr is a terminal, so pipes,
-    CI logs and pre-commit's captured output stay clean.
+    CI logs and pre-commit's captured output stay clean. Where it cannot appear, None is
+    yielded: the run then need not count its files before checking them.
     """
+    if not (enabled and stderr_is_tty()):
+        yield None
+        return
     bar: Any = None
     decided = False
     shown = 0
@@ -34,7 +38,7 @@ def progress(enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
         nonlocal bar, decided, shown
         if not decided:
             decided = True
-            if enabled and total > MIN_FILES and stderr_is_tty():
+            if total > MIN_FILES:
                 bar = click.progressbar(length=total, label="Checking files", file=sys.stderr)
                 bar.__enter__()
         if bar is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gc
 from dataclasses import dataclass, field
 
@@ -131,6 +132,13 @@ def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> Source
     return result
 
 
+def _text(source: bytes, encoding: str) -> str:
+    """The source as LibCST read it (without regenerating it from the tree, which costs)."""
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"  # LibCST drops a byte-order mark
+    return source.decode(encoding, errors="replace")
+
+
 def _position(
     module: cst.Module, reports: list[Report], path: str, source: bytes
 ) -> list[tuple[Report, Finding]]:
@@ -140,8 +148,7 @@ def _position(
     nodes: LibCST's metadata pass over every node costs several times the parse.
     """
     where_is = positions(module, [report.node for report in reports])
-    # module.code regenerates the whole source: only worth it when a comment may suppress.
-    noqa = suppressions(module.code) if may_suppress(source) else {}
+    noqa = suppressions(_text(source, module.encoding)) if may_suppress(source) else {}
     out = []
     for report in reports:
         where = where_is[report.node]
