@@ -36,7 +36,6 @@ import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from typing import Union
 
-from migrator.checks.retiring_models import AZURE_CLIENTS, DEPLOYMENT_KEYWORDS
 from migrator.ruleset import MAX_MODEL_REF_LENGTH, RuleSet
 
 Statement = Union[ast.stmt, ast.Module]
@@ -68,17 +67,18 @@ class Pruner:
                 requests.modalities_parameter,
                 requests.audio_output_parameter,
                 requests.content_type_key,
-                *DEPLOYMENT_KEYWORDS,
+                *requests.deployment_parameters,
             }
         )
         self._content_types = frozenset(requests.content_types)
         self._typed_parts = frozenset(requests.typed_parts)
+        self._azure_clients = requests.azure_clients
         # A model string may stand behind any prefix: found as a substring. The other marks
         # are whole words (a keyword, a name, a string equal to the word).
         self._substrings = sorted({*self._model_ends, "ft:"})
-        words = {*self._parameters, *self._content_types, *self._typed_parts, *AZURE_CLIENTS}
+        words = {*self._parameters, *self._content_types, *self._typed_parts, *self._azure_clients}
         self._words = sorted(words | {"global", "nonlocal"})
-        self._string_words = sorted({*AZURE_CLIENTS, "global", "nonlocal"})
+        self._string_words = sorted({*self._azure_clients, "global", "nonlocal"})
 
     def prune(self, source: bytes, tree: ast.Module, *, requests: bool) -> bytes | None:
         """``source`` (which ``tree`` was parsed from) pruned; None if little would go.
@@ -131,7 +131,7 @@ class Pruner:
                 name = node.attr
             else:
                 name = node.asname or node.name.rpartition(".")[2]
-            return name in AZURE_CLIENTS or (requests and name in self._typed_parts)
+            return name in self._azure_clients or (requests and name in self._typed_parts)
         if requests and isinstance(node, ast.keyword):
             return node.arg in self._parameters
         return False

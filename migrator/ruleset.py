@@ -111,6 +111,8 @@ class RequestShapes:
     content_type_key: str = "type"
     content_types: Mapping[str, str] = field(default_factory=dict)  # part "type" -> modality
     typed_parts: Mapping[str, str] = field(default_factory=dict)  # constructor name -> modality
+    deployment_parameters: frozenset[str] = frozenset()  # their value names a deployment
+    azure_clients: frozenset[str] = frozenset()  # their model= names a deployment
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ class RuleSet:
                 content_type_key=str(req.get("content_type_key", "type")),
                 content_types=dict(req.get("content_types", {})),
                 typed_parts=dict(req.get("typed_parts", {})),
+                deployment_parameters=frozenset(req.get("deployment_parameters", ())),
+                azure_clients=frozenset(req.get("azure_clients", ())),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RuleSetError(f"{where}: malformed rule set ({exc!r})") from exc

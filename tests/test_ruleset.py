@@ -117,3 +117,32 @@ def test_readme_mapping_table_matches_the_rule_set() -> None:
         for source in RULES.sources
     }
     assert table == expected
+
+
+def test_deployment_names_come_from_the_rule_set() -> None:
+    """Which keywords name a deployment and which clients are Azure's is data, not code."""
+    from dataclasses import replace
+
+    from migrator.config import load_settings
+    from migrator.runner import check_source
+
+    source = (
+        b'client = MyCloud()\nclient.create(model="gpt-4o")\n'
+        b'deploy(slot="gpt-4o")\nAzureChatOpenAI(model="gpt-4o")\n'
+    )
+    bundled = load_settings(None)
+    requests = replace(
+        RULES.requests,
+        deployment_parameters=frozenset({"slot"}),
+        azure_clients=frozenset({"MyCloud"}),
+    )
+    custom = replace(bundled, ruleset=replace(RULES, requests=requests))
+
+    def unsafe_lines(settings) -> list[int]:
+        findings = check_source(source, "x.py", settings, fix=False).findings
+        return [f.line for f in findings if f.fix is not None and not f.fix.safe]
+
+    assert unsafe_lines(bundled) == [4]  # the bundled lists know AzureChatOpenAI, not MyCloud
+    assert unsafe_lines(custom) == [2, 3]
+    assert {"azure_deployment", "engine"} <= RULES.requests.deployment_parameters
+    assert "AzureOpenAI" in RULES.requests.azure_clients

@@ -16,7 +16,6 @@ import libcst as cst
 
 from migrator.bindings import BindingVisitor, Scope, follow, static_str
 from migrator.checks.base import Check, CheckContext
-from migrator.checks.retiring_models import DEPLOYMENT_KEYWORDS
 from migrator.ruleset import RuleSet
 from migrator.strings import literal_value
 
@@ -93,6 +92,7 @@ class RequestCheck(Check, BindingVisitor):
         super().__init__(context)
         self.ruleset = context.ruleset
         self._model_parameters = context.ruleset.requests.model_parameters
+        self._deployment_parameters = context.ruleset.requests.deployment_parameters
         # Every place this file names a model, resolved at the end: (kind, value, scope).
         self._named: list[tuple[str, cst.BaseExpression | None, Scope]] = []
         self._infos: dict[str, ModelInfo | None] = {}
@@ -109,7 +109,7 @@ class RequestCheck(Check, BindingVisitor):
                 if keyword.value in self._model_parameters:
                     self._named.append(("value", arg.value, self.scope))
                     break
-                deployment = deployment or keyword.value in DEPLOYMENT_KEYWORDS
+                deployment = deployment or keyword.value in self._deployment_parameters
         else:
             first = args[0] if args else None
             if deployment:
@@ -207,7 +207,7 @@ class RequestCheck(Check, BindingVisitor):
                 if keyword is not None:
                     if keyword.value in self._model_parameters:
                         return self._model_value(arg.value, scope, depth)
-                    deployment = deployment or keyword.value in DEPLOYMENT_KEYWORDS
+                    deployment = deployment or keyword.value in self._deployment_parameters
                 elif arg.star == "**":
                     splats.append(arg.value)
                 elif i == 0 and not arg.star:

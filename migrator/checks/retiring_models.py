@@ -63,12 +63,6 @@ MIG002 = Rule(
     ),
 )
 
-# Keyword arguments whose value names a deployment, not a model (Azure OpenAI, langchain,
-# llama_index): rewriting the string points the call at a deployment that does not exist.
-DEPLOYMENT_KEYWORDS = frozenset(
-    {"azure_deployment", "deployment_name", "deployment_id", "deployment", "engine"}
-)
-AZURE_CLIENTS = frozenset({"AzureOpenAI", "AsyncAzureOpenAI", "AzureChatOpenAI"})
 # str methods whose argument is matched against text: a prefix or substring test keeps meaning
 # only if every string it is tested against moves the same way.
 STR_METHODS = frozenset(
@@ -125,26 +119,29 @@ class RetiringModels(Check):
 
     def __init__(self, context: CheckContext) -> None:
         super().__init__(context)
-        self._azure_clients: set[str] = set()
+        requests = context.ruleset.requests
+        self._deployment_parameters = requests.deployment_parameters
+        self._azure_classes = requests.azure_clients
+        self._azure_clients: set[str] = set()  # names bound to one of them
         self._pending: list[_Pending] = []
 
     # -- Azure clients: names bound to AzureOpenAI(...) anywhere in the file -------------------
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if _is_azure_constructor(node.value):
+        if _is_azure_constructor(node.value, self._azure_classes):
             for target in node.targets:
                 name = _dotted(target.target)
                 if name:
                     self._azure_clients.add(name)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None and _is_azure_constructor(node.value):
+        if node.value is not None and _is_azure_constructor(node.value, self._azure_classes):
             name = _dotted(node.target)
             if name:
                 self._azure_clients.add(name)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None and _is_azure_constructor(node.item):
+        if node.asname is not None and _is_azure_constructor(node.item, self._azure_classes):
             name = _dotted(node.asname.name)
             if name:
                 self._azure_clients.add(name)
@@ -208,13 +205,13 @@ class RetiringModels(Check):
         grand = parents[-2] if len(parents) > 1 else None
         if isinstance(parent, cst.Arg) and isinstance(grand, cst.Call):
             keyword = parent.keyword.value if parent.keyword else None
-            if keyword in DEPLOYMENT_KEYWORDS:
+            if keyword in self._deployment_parameters:
                 return f"{keyword}= names a deployment, not a model"
             func = grand.func
             if isinstance(func, cst.Attribute) and func.attr.value in STR_METHODS:
                 return f"argument of .{func.attr.value}(): a text match changes meaning"
             if keyword in self.context.ruleset.requests.model_parameters:
-                if _is_azure_constructor(grand):
+                if _is_azure_constructor(grand, self._azure_classes):
                     return f"{keyword}= on an Azure client names a deployment, not a model"
                 return _receivers(func)
             return None
@@ -222,7 +219,7 @@ class RetiringModels(Check):
             if parent.key is node:
                 return "a dict key: lookups by the old ID would miss"
             key = literal_value(parent.key) if isinstance(parent.key, cst.SimpleString) else None
-            if key in DEPLOYMENT_KEYWORDS:
+            if key in self._deployment_parameters:
                 return f"the '{key}' value names a deployment, not a model"
             return None
         if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
@@ -272,14 +269,14 @@ def retirement_message(retirement: Retirement) -> str:
     )
 
 
-def _is_azure_constructor(node: cst.BaseExpression) -> bool:
+def _is_azure_constructor(node: cst.BaseExpression, classes: frozenset[str]) -> bool:
     if isinstance(node, cst.Await):
         node = node.expression
     if not isinstance(node, cst.Call):
         return False
     func = node.func
     name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-    return name in AZURE_CLIENTS
+    return name in classes
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:

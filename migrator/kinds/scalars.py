@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.checks.retiring_models import (
-    DEPLOYMENT_KEYWORDS,
     migration_message,
     retirement_message,
 )
@@ -116,12 +115,13 @@ def mentions_model(text: str, ruleset: RuleSet) -> bool:
     return any(model in text for model in (*ruleset.sources, *ruleset.no_replacement))
 
 
-def deployment_key(key: str | None) -> bool:
+def deployment_key(key: str | None, ruleset: RuleSet) -> bool:
     """A key whose value names an Azure deployment: ``deployment_name``, ``AZURE_DEPLOYMENT``..."""
     if not key:
         return False
     normal = key.lower().replace("-", "_")
-    return any(normal == word or normal.endswith("_" + word) for word in DEPLOYMENT_KEYWORDS)
+    words = ruleset.requests.deployment_parameters
+    return any(normal == word or normal.endswith("_" + word) for word in words)
 
 
 def model_candidates(text: str, scalars: Sequence[Scalar], settings: Settings) -> list[Candidate]:
@@ -158,7 +158,7 @@ def _unsafe_reason(
         return "a key: lookups by the old ID would miss"
     if migration.deployment:
         return "an Azure deployment name, not a model name"
-    if deployment_key(scalar.parent_key):
+    if deployment_key(scalar.parent_key, settings.ruleset):
         return f"the '{scalar.parent_key}' value names a deployment, not a model"
     if scalar.array is not None:
         for other in scalars:
