@@ -33,6 +33,7 @@ import bisect
 import io
 import re
 import tokenize
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Union
 
@@ -41,6 +42,7 @@ from migrator.ruleset import MAX_MODEL_REF_LENGTH, RuleSet
 Statement = Union[ast.stmt, ast.Module]
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _BODIES = ("body", "orelse", "finalbody")
 # Only worth it when the cut is large: a second parse of the whole file follows a fix anyway.
@@ -137,22 +139,49 @@ class Pruner:
         return False
 
     def is_mark_key(self, key: ast.AST | None, *, requests: bool) -> bool:
-        """A dict key the request checks read (``"model"``, ``"max_tokens"``, ``"type"`` ...)."""
-        return requests and isinstance(key, ast.Constant) and key.value in self._parameters
+        """A dict key the request checks read (``"model"``, ``"max_tokens"``, ``"type"`` ...).
+
+        The checks read a bytes key's text too (``strings.literal_value``).
+        """
+        if not requests or not isinstance(key, ast.Constant):
+            return False
+        value = key.value
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        return value in self._parameters
 
 
 def word_offsets(text: str, word: str) -> Iterator[int]:
-    """Where ``word`` stands in ``text`` as a whole word, not after a dot (an attribute)."""
+    """Where ``word`` stands in ``text`` as a whole word (also after a dot: ``openai.X``)."""
     at = text.find(word)
     while at != -1:
         end = at + len(word)
         before = text[at - 1] if at else " "
         after = text[end] if end < len(text) else " "
-        if not (before.isidentifier() or before.isdigit() or before == ".") and not (
-            after.isidentifier() or after.isdigit()
-        ):
+        if not (_is_word_character(before) or _is_word_character(after)):
             yield at
         at = text.find(word, end)
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isidentifier() or character.isdigit()
+
+
+def other_spellings(text: str) -> dict[str, list[str]]:
+    """Names as ``ast`` reads them -> the other ways ``text`` writes them.
+
+    ``ast`` NFKC-normalizes identifiers (``LIMIT`` in fullwidth letters reads as ``LIMIT``);
+    LibCST keeps them as written. A name looked for by its ``ast`` spelling is also looked for
+    as written. Only words holding a non-ASCII letter or digit can differ.
+    """
+    found: dict[str, list[str]] = {}
+    if text.isascii():
+        return found
+    for word in set(_NON_ASCII_WORD.findall(text)):
+        normal = unicodedata.normalize("NFKC", word)
+        if normal != word:
+            found.setdefault(normal, []).append(word)
+    return found
 
 
 class _Plan:
@@ -174,6 +203,7 @@ class _Plan:
         self._children: dict[int, tuple[list[ast.stmt], list[int]]] = {}
         self._binds: dict[int, set[str]] = {}
         self._names_done: set[str] = set()
+        self._spellings = other_spellings(text)
 
     def pruned(self) -> str | None:
         marked = self._find_marks()
@@ -236,10 +266,11 @@ class _Plan:
         """The statements binding any of ``names`` anywhere in the file."""
         for name in names - self._names_done:
             self._names_done.add(name)
-            for at in word_offsets(self.text, name):
-                for statement in self._chain(bisect.bisect_right(self.starts, at)):
-                    if id(statement) not in self.kept and name in self._bound_by(statement):
-                        yield statement
+            for spelling in (name, *self._spellings.get(name, ())):
+                for at in word_offsets(self.text, spelling):
+                    for statement in self._chain(bisect.bisect_right(self.starts, at)):
+                        if id(statement) not in self.kept and name in self._bound_by(statement):
+                            yield statement
 
     def _bound_by(self, statement: ast.stmt) -> set[str]:
         found = self._binds.get(id(statement))
@@ -339,17 +370,21 @@ class _Plan:
         return found[0]
 
     def _chain(self, line: int) -> list[ast.stmt]:
-        """The statements whose lines include ``line``, outermost first."""
+        """The statements whose lines include ``line`` (``a = 1; b = 2`` share one), outer first."""
         out: list[ast.stmt] = []
-        statement: Statement = self.tree
-        while True:
-            self._child_statements(statement)
-            children, starts = self._children[id(statement)]
-            at = bisect.bisect_right(starts, line) - 1
-            if at < 0 or children[at].end_lineno < line:  # type: ignore[operator]
-                return out
-            statement = children[at]
-            out.append(statement)
+        level: list[Statement] = [self.tree]
+        while level:
+            below: list[Statement] = []
+            for statement in level:
+                self._child_statements(statement)
+                children, starts = self._children[id(statement)]
+                at = bisect.bisect_right(starts, line) - 1
+                while at >= 0 and children[at].end_lineno >= line:  # type: ignore[operator]
+                    below.append(children[at])
+                    at -= 1
+            out.extend(below)  # type: ignore[arg-type]
+            level = below
+        return out
 
     def _droppable(self, statement: ast.stmt) -> bool:
         """Does ``statement`` have its lines to itself (no other statement's text on them)?"""
@@ -392,15 +427,21 @@ class _Plan:
                     assert last is not None
                     saved += last - first + 1
                     start, end = self.starts[first - 1], self.starts[last]
-                    blank = _blank(self.text[start:end], keep_last=False)
-                    if needs_statement and len(dropped) == len(body) and child is body[0]:
+                    blank = _blank(
+                        self.text[start:end], keep_last=False, after=self.text[start - 1 : start]
+                    )
+                    # A coding cookie on line 2 counts only after a blank or comment line 1.
+                    if first == 1 or (
+                        needs_statement and len(dropped) == len(body) and child is body[0]
+                    ):
                         line = self.lines[first - 1]
                         blank = line[: len(line) - len(line.lstrip(" \t\f"))] + "pass" + blank
                     edits.append((start, end, blank))
         for item in self.blanked.values():
             start, end = self._offsets(item)
             saved += item.end_lineno - item.lineno  # type: ignore[attr-defined]
-            edits.append((start, end, "0" + _blank(self.text[start + 1 : end], keep_last=True)))
+            blank = _blank(self.text[start + 1 : end], keep_last=True, after="0")
+            edits.append((start, end, "0" + blank))
         if saved < _MIN_SAVED_LINES:
             return None
         edits.sort()
@@ -541,8 +582,19 @@ def _is_constant_string(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
 
 
-def _blank(span: str, *, keep_last: bool) -> str:
-    """``span`` as whitespace: its line breaks, and (``keep_last``) its last line's width."""
-    breaks = _NEWLINE.findall(span)
-    tail = span[span.rfind(breaks[-1]) + len(breaks[-1]) :] if breaks else span
-    return "".join(breaks) + (" " * len(tail) if keep_last else "")
+def _blank(span: str, *, keep_last: bool, after: str = "") -> str:
+    """``span`` as whitespace: its line breaks, and (``keep_last``) its last line's width.
+
+    ``after``: the text the result follows. A lone ``\\r`` and a ``\\n`` brought together
+    would read as one ``\\r\\n``: a space keeps them two lines.
+    """
+    out = []
+    previous = after[-1:]
+    for found in _NEWLINE.finditer(span):
+        if previous == "\r" and found.group().startswith("\n"):
+            out.append(" ")
+        out.append(found.group())
+        previous = found.group()[-1]
+    breaks = "".join(out)
+    tail = span[span.rfind(previous) + 1 :] if out else span
+    return breaks + (" " * len(tail) if keep_last else "")

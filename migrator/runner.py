@@ -53,7 +53,7 @@ def check_source(
             return SourceResult()
         pruned = screen.prune(source, admission)
         if pruned is not None:
-            result = _check(pruned, path, settings, fix=False)
+            result = _check(pruned, path, settings, fix=False, comments=source)
             # A fix is made on the whole file (the pruned one is only read); an error is
             # reported as the whole file gives it.
             if result.error is None and not (fix and _fixable(result, settings)):
@@ -72,7 +72,11 @@ def _fixable(result: SourceResult, settings: Settings) -> bool:
     return any(f.fix is not None and (f.fix.safe or settings.unsafe_fixes) for f in result.findings)
 
 
-def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
+def _check(
+    source: bytes, path: str, settings: Settings, *, fix: bool, comments: bytes | None = None
+) -> SourceResult:
+    """``comments``: the file whose ``# noqa`` comments count, when ``source`` is pruned (a
+    pruned item loses the comments inside it)."""
     problem = nesting_problem(source)  # LibCST's parser would crash or crawl on it
     if problem is not None:
         return SourceResult(error=problem)
@@ -100,7 +104,7 @@ def _check(source: bytes, path: str, settings: Settings, *, fix: bool) -> Source
     if not reports:
         return SourceResult()
 
-    findings = _position(module, reports, path, source)
+    findings = _position(module, reports, path, comments or source)
     result = SourceResult(encoding=module.encoding)
     replacements: dict[int, cst.CSTNode] = {}
     for report, finding in findings:
@@ -140,7 +144,7 @@ def _text(source: bytes, encoding: str) -> str:
 
 
 def _position(
-    module: cst.Module, reports: list[Report], path: str, source: bytes
+    module: cst.Module, reports: list[Report], path: str, comments: bytes
 ) -> list[tuple[Report, Finding]]:
     """Attach line/column to reports and drop the suppressed ones.
 
@@ -148,7 +152,7 @@ def _position(
     nodes: LibCST's metadata pass over every node costs several times the parse.
     """
     where_is = positions(module, [report.node for report in reports])
-    noqa = suppressions(_text(source, module.encoding)) if may_suppress(source) else {}
+    noqa = suppressions(_text(comments, module.encoding)) if may_suppress(comments) else {}
     out = []
     for report in reports:
         where = where_is[report.node]

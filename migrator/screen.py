@@ -24,11 +24,11 @@ import bisect
 import operator
 import re
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Union
 
-from migrator.pruning import Pruner
+from migrator.pruning import Pruner, other_spellings
 from migrator.ruleset import MAX_MODEL_REF_LENGTH, RuleSet, SnapshotMode
 
 Number = Union[int, float]
@@ -77,9 +77,14 @@ class Screen:
         self.modality_keywords = frozenset({self.modalities_parameter, self.audio_parameter})
         nowhere, somewhere = _unsupported_modalities(ruleset)
         # Content types and typed constructors whose modality no target accepts: findings
-        # whatever the request's model. One that only some target lacks (file: gpt-4.1-nano)
-        # is a finding only for a request to such a model, which the file must then name.
+        # whatever the request's model. One that only some model lacks (file: gpt-4.1-nano,
+        # image: a search preview) is a finding only for a request to such a model, which the
+        # file must then name.
         types = requests.content_types
+        self._nowhere = nowhere
+        self._content_modality = dict(types)
+        self._modalities = frozenset({*types.values(), *requests.typed_parts.values()})
+        self._lacking: dict[str, frozenset[str]] = {}
         self.content_types = frozenset(t for t, m in types.items() if m in nowhere)
         self.partial_content_types = frozenset(t for t, m in types.items() if m in somewhere)
         self.typed_parts = frozenset(
@@ -119,13 +124,7 @@ class Screen:
 
     def _lines(self, source: bytes) -> list[int]:
         """The lines (1-based, sorted) where the bytes screen found a token."""
-        lines = []
-        line, previous = 1, 0
-        for offset in sorted(self._matches(source)):
-            line += source.count(b"\n", previous, offset)
-            previous = offset
-            lines.append(line)
-        return lines
+        return _line_numbers(source, sorted(self._matches(source)))
 
     # -- stage 2: ast --------------------------------------------------------------------------
 
@@ -178,7 +177,9 @@ class Screen:
         limits: list[ast.expr] = []  # values given to an output-token parameter
         parts: list[ast.expr] = []  # values that may be a content part's type
         audio: list[ast.expr] = []  # audio output configs: a dict, or a name bound to one
-        strings = requests = names_model = False
+        strings = requests = False
+        lacking: set[str] = set()  # modalities some model the file names does not accept
+        typed: set[str] = set()  # modalities of the typed parts the file builds
         for node in _spanning(tree, self._lines(source)):
             if isinstance(node, ast.Constant):
                 value = node.value
@@ -190,7 +191,8 @@ class Screen:
                     continue
                 found = self._model_kind(value)
                 strings = strings or found == 2
-                names_model = names_model or found == 1
+                if found:
+                    lacking |= self._lacks(value)
             elif isinstance(node, ast.keyword):
                 if node.arg == self.modalities_parameter:
                     requests = requests or _is_collection(node.value)
@@ -224,12 +226,16 @@ class Screen:
                 # A typed content part is built by calling its constructor.
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-                requests = requests or name in self.typed_parts
+                if name in self.typed_parts:
+                    typed.add(self.ruleset.requests.typed_parts[name])
             if strings and requests:
                 return True, True
         if requests or any(self._part_type(value) == 2 for value in parts):
             return strings, True
-        if names_model and self.partial_content_types and self._partial_part(tree, source):
+        if typed & (self._nowhere | lacking):
+            return strings, True
+        partial = {t for t in self.partial_content_types if self._content_modality[t] in lacking}
+        if partial and self._partial_part(tree, source, partial):
             return strings, True
         if not limits and not audio:
             return strings, False
@@ -238,33 +244,46 @@ class Screen:
             return strings, True
         return strings, bool(limits) and _exceeds(limits, bindings, self.limit)
 
-    def _partial_part(self, tree: ast.AST, source: bytes) -> bool:
-        """A content type some target lacks, given as a value anywhere in the file.
+    def _lacks(self, value: str) -> frozenset[str]:
+        """The modalities of content parts that the model ``value`` names will not accept."""
+        found = self._lacking.get(value)
+        if found is None:
+            resolved = self.ruleset.resolve(value)
+            model = resolved[1] if resolved is not None else ""
+            target = self.ruleset.effective_target(model)
+            retired = self.ruleset.no_replacement.get(model)
+            inputs = target.inputs if target else retired.inputs if retired else None
+            # A model the rule set cannot describe (an override outside it) is not judged.
+            found = self._modalities - inputs if inputs is not None else frozenset()
+            self._lacking[value] = found
+        return found
+
+    def _partial_part(self, tree: ast.AST, source: bytes, types: set[str]) -> bool:
+        """One of ``types`` (content types some model the file names lacks) given as a value.
 
         Such types are no tokens of the bytes screen (a model string of the file is): the
         lines where one is written are searched now.
         """
-        types = sorted(t.encode() for t in self.partial_content_types)
-        for node in _spanning(tree, _lines_of(source, types)):
+        for node in _spanning(tree, _lines_of(source, sorted(t.encode() for t in types))):
             if isinstance(node, (ast.keyword, ast.Assign, ast.AnnAssign)):
                 values = [node.value] if node.value is not None else []
             elif isinstance(node, ast.Dict):
                 values = node.values
             else:
                 continue
-            if any(self._part_type(value) == 1 for value in values):
+            if any(self._part_type(value, types) == 1 for value in values):
                 return True
         return False
 
-    def _part_type(self, value: ast.expr) -> int:
-        """2: a content type no target accepts; 1: one that some target lacks; 0: neither."""
+    def _part_type(self, value: ast.expr, partial: Container[str] = ()) -> int:
+        """2: a content type no target accepts; 1: one of ``partial``; 0: neither."""
         found = 0
         for leaf in _leaves(value):
-            if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str):
-                if leaf.value in self.content_types:
-                    return 2
-                if leaf.value in self.partial_content_types:
-                    found = 1
+            text = _text(leaf)
+            if text in self.content_types:
+                return 2
+            if text in partial:
+                found = 1
         return found
 
 
@@ -272,12 +291,17 @@ class Screen:
 
 
 def _unsupported_modalities(ruleset: RuleSet) -> tuple[frozenset[str], frozenset[str]]:
-    """Input modalities no target accepts, and those only some targets accept."""
+    """Input modalities no target accepts, and those some model a request may reach lacks.
+
+    A request reaches a target, or a model with no replacement, which keeps its own (often
+    narrower) inputs: a search preview takes no image.
+    """
     requests = ruleset.requests
     named = set(requests.content_types.values()) | set(requests.typed_parts.values())
     targets = list(ruleset.targets.values())
+    reached = [t.inputs for t in targets] + [r.inputs for r in ruleset.no_replacement.values()]
     nowhere = {m for m in named if not any(m in t.inputs for t in targets)}
-    somewhere = {m for m in named if not all(m in t.inputs for t in targets)} - nowhere
+    somewhere = {m for m in named if not all(m in inputs for inputs in reached)} - nowhere
     return frozenset(nowhere), frozenset(somewhere)
 
 
@@ -412,6 +436,10 @@ class _Bindings:
         self._tree = tree
         self._source = source
         self._found: dict[str, list[ast.expr]] = {}
+        try:
+            self._spellings: dict[str, list[str]] | None = other_spellings(source.decode())
+        except UnicodeDecodeError:  # another encoding: walk the whole tree
+            self._spellings = None
 
     def get(self, name: str) -> list[ast.expr]:
         found = self._found.get(name)
@@ -420,8 +448,12 @@ class _Bindings:
         return found
 
     def _assigned(self, name: str) -> Iterator[ast.expr]:
-        words = [name.encode()]
-        for node in _spanning(self._tree, _lines_of(self._source, words)):
+        if self._spellings is not None:
+            words = [w.encode() for w in (name, *self._spellings.get(name, ()))]
+            nodes: Iterable[ast.AST] = _spanning(self._tree, _lines_of(self._source, words))
+        else:
+            nodes = ast.walk(self._tree)
+        for node in nodes:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 if any(_bound_name(target) == name for target in targets):
@@ -432,18 +464,30 @@ def _lines_of(source: bytes, words: list[bytes]) -> list[int]:
     """The lines (1-based, sorted) where any of ``words`` is written as a whole word."""
     alternatives = b"|".join(re.escape(word) for word in words)
     pattern = re.compile(rb"(?<![\w])(?:" + alternatives + rb")(?![\w])")
+    return _line_numbers(source, [match.start() for match in pattern.finditer(source)])
+
+
+def _line_numbers(source: bytes, offsets: list[int]) -> list[int]:
+    """The line (1-based) of each of ``offsets`` (sorted), counting line breaks as ``ast`` does:
+    ``\\r\\n``, ``\\n`` and a lone ``\\r``."""
     lines = []
     line, previous = 1, 0
-    for match in pattern.finditer(source):
-        line += source.count(b"\n", previous, match.start())
-        previous = match.start()
+    for offset in offsets:
+        count = source.count
+        line += count(b"\n", previous, offset) + count(b"\r", previous, offset)
+        line -= count(b"\r\n", previous, offset)
+        previous = offset
         lines.append(line)
     return lines
 
 
 def _text(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
+    """A str or bytes constant's text: the checks read both (``strings.literal_value``)."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            return node.value
+        if isinstance(node.value, bytes):
+            return node.value.decode("latin-1")
     return None
 
 
