@@ -212,3 +212,28 @@ def test_scanners_find_every_string_the_parser_sees() -> None:
     events = list(yaml.parse(yaml_text, Loader=yaml.SafeLoader))
     yaml_values = [s.value for s in yaml_files.scan(events) if not s.key]
     assert Counter(yaml_values) == Counter(_strings(yaml.safe_load(yaml_text)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # big siblings without a model are skipped; the list around a model is read whole
+        '{"a": {"b": [1, 2, {"c": "x"}]}, "m": ["gpt-4o", "gpt-4.1"], "z": {"y": "gpt-4o-mini"}}',
+        # a model spelled with an escape: nothing may be skipped
+        '{"a": {"b": "gpt\\u002d4o"}, "c": {"d": "gpt-4o"}}',
+        '[{"x": 1}, {"model": "gpt-4o-2024-08-06"}, [[["openai/gpt-4.5-preview"]]]]',
+    ],
+)
+def test_json_subtrees_without_a_model_are_skipped_with_the_same_results(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from migrator.kinds import json_files
+
+    unsafe = settings(unsafe_fixes=True)
+    for fix in (False, True):
+        skipping = check_file(text.encode(), "data.json", unsafe, fix=fix)
+        with monkeypatch.context() as patch:
+            patch.setattr(json_files, "model_offsets", lambda text, ruleset: None)
+            whole = check_file(text.encode(), "data.json", unsafe, fix=fix)
+        assert skipping == whole
+        assert skipping.findings or skipping.fixed

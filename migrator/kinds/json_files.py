@@ -12,6 +12,7 @@ from migrator.kinds.scalars import (
     VerifyError,
     finish,
     model_candidates,
+    model_offsets,
     open_document,
     skipped,
     tree_changes,
@@ -28,7 +29,7 @@ def check_json(source: bytes, path: str, settings: Settings, *, fix: bool) -> So
     except ValueError as exc:  # JSONC (comments, trailing commas) lands here too
         return skipped(f"not valid JSON ({exc})")
     try:
-        scalars = jsonscan.scan(doc.text)
+        scalars = jsonscan.scan(doc.text, within=model_offsets(doc.text, settings.ruleset))
     except jsonscan.JSONScanError as exc:
         return skipped(f"cannot locate values ({exc})")
     candidates = model_candidates(doc.text, scalars, settings)

@@ -7,9 +7,10 @@ Subtrees the caller does not want (a notebook's outputs) are skipped with the C 
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from json.scanner import NUMBER_RE
 from typing import Any
@@ -31,12 +32,15 @@ def scan(
     text: str,
     start: int = 0,
     want: Callable[[Path], bool] | None = None,
+    within: Sequence[int] | None = None,
 ) -> list[Scalar]:
     """Scalars of the JSON value that starts at ``start`` (offsets are into ``text``).
 
-    ``want(path)`` False skips the value at ``path`` and everything under it.
+    ``want(path)`` False skips the value at ``path`` and everything under it. ``within``
+    (sorted offsets): an object or array that holds none of them is skipped, with the C decoder;
+    the scalars of one that holds any are all kept (a check may compare them).
     """
-    scanner = _Scanner(text, want)
+    scanner = _Scanner(text, want, within)
     try:
         scanner.value(scanner.skip(start), (), None, None)
     except (IndexError, ValueError) as exc:
@@ -47,9 +51,12 @@ def scan(
 
 
 class _Scanner:
-    def __init__(self, text: str, want: Callable[[Path], bool] | None) -> None:
+    def __init__(
+        self, text: str, want: Callable[[Path], bool] | None, within: Sequence[int] | None
+    ) -> None:
         self.text = text
         self.want = want
+        self.within = within
         self.out: list[Scalar] = []
 
     def skip(self, i: int) -> int:
@@ -62,6 +69,11 @@ class _Scanner:
         if self.want is not None and not self.want(path):
             return int(_DECODER.raw_decode(text, i)[1])
         ch = text[i]
+        if self.within is not None and ch in "{[":
+            end = int(_DECODER.raw_decode(text, i)[1])
+            at = bisect.bisect_left(self.within, i)
+            if at == len(self.within) or self.within[at] >= end:
+                return end
         if ch == '"':
             value, end = scanstring(text, i + 1)
             self.out.append(Scalar(i, end, value, False, parent_key, array, path))

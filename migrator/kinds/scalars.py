@@ -115,6 +115,20 @@ def mentions_model(text: str, ruleset: RuleSet) -> bool:
     return any(model in text for model in (*ruleset.sources, *ruleset.no_replacement))
 
 
+def model_offsets(text: str, ruleset: RuleSet) -> list[int] | None:
+    """Where ``text`` holds a retiring model ID (sorted). Every MIG001/MIG002 value is written
+    around one, unless a ``\\u`` escape spells it: then None (nothing may be skipped)."""
+    if "\\u" in text:
+        return None
+    offsets = set()
+    for model in (*ruleset.sources, *ruleset.no_replacement):
+        at = text.find(model)
+        while at != -1:
+            offsets.add(at)
+            at = text.find(model, at + 1)
+    return sorted(offsets)
+
+
 def deployment_key(key: str | None, ruleset: RuleSet) -> bool:
     """A key whose value names an Azure deployment: ``deployment_name``, ``AZURE_DEPLOYMENT``..."""
     if not key:
