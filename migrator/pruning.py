@@ -72,6 +72,9 @@ class Pruner:
                 *requests.deployment_parameters,
             }
         )
+        # Where a request names its model (or an Azure deployment, which stands for one).
+        self._model_parameters = frozenset(requests.model_parameters)
+        self._model_words = self._model_parameters | requests.deployment_parameters
         self._content_types = frozenset(requests.content_types)
         self._typed_parts = frozenset(requests.typed_parts)
         self._azure_clients = requests.azure_clients
@@ -138,17 +141,33 @@ class Pruner:
             return node.arg in self._parameters
         return False
 
+    def names_model(self, node: ast.Call | ast.Dict) -> bool:
+        """Does this call or dict name the model of a request (``request_model`` stops there)?"""
+        if isinstance(node, ast.Call):
+            return any(keyword.arg in self._model_words for keyword in node.keywords)
+        return any(_constant_text(key) in self._model_parameters for key in node.keys)
+
+    def is_model_mark(self, mark: ast.AST) -> bool:
+        """A mark that only names a request's model: ``model=``, ``"model":``, a deployment."""
+        if isinstance(mark, ast.keyword):
+            return mark.arg in self._model_words
+        return _constant_text(mark) in self._model_words
+
+    def is_request_value(self, mark: ast.AST) -> bool:
+        """A mark MIG003/MIG004 judge by its request's model (not a model string, a client)."""
+        if isinstance(mark, ast.keyword):
+            return mark.arg in self._parameters
+        if isinstance(mark, (ast.Name, ast.Attribute, ast.alias)):
+            return not self.is_mark(mark, requests=False)  # a typed part, not an Azure client
+        text = _constant_text(mark)
+        return text in self._content_types or text in self._parameters
+
     def is_mark_key(self, key: ast.AST | None, *, requests: bool) -> bool:
         """A dict key the request checks read (``"model"``, ``"max_tokens"``, ``"type"`` ...).
 
         The checks read a bytes key's text too (``strings.literal_value``).
         """
-        if not requests or not isinstance(key, ast.Constant):
-            return False
-        value = key.value
-        if isinstance(value, bytes):
-            value = value.decode("latin-1")
-        return value in self._parameters
+        return requests and _constant_text(key) in self._parameters
 
 
 def word_offsets(text: str, word: str) -> Iterator[int]:
@@ -218,31 +237,46 @@ class _Plan:
         """The statements holding a mark; ``self.hits`` becomes the lines the marks start on.
 
         Only nodes whose lines include a hit line (where a mark may be written) are visited.
+        A statement whose only marks name a request's model (``model=model`` all over a
+        wrapper library) is kept only if some value a request check judges sits in no call or
+        dict naming its model: such a value is judged against every request of the file.
         """
         requests = self.requests
-        is_mark, is_mark_key = self.pruner.is_mark, self.pruner.is_mark_key
+        pruner = self.pruner
         marked: dict[int, ast.stmt] = {}
+        naming: dict[int, ast.stmt] = {}  # statements whose marks only name a model
+        file_models = False
         lines: set[int] = set()
-        stack: list[tuple[ast.AST, Statement]] = [(self.tree, self.tree)]
+        stack: list[tuple[ast.AST, Statement, bool]] = [(self.tree, self.tree, False)]
         while stack:
-            node, statement = stack.pop()
-            if isinstance(node, _SCOPE_DECLARATIONS) or is_mark(node, requests=requests):
-                found: ast.AST | None = node
+            node, statement, named = stack.pop()
+            found: ast.AST | None = None
+            if isinstance(node, _SCOPE_DECLARATIONS) or pruner.is_mark(node, requests=requests):
+                found = node
             elif isinstance(node, ast.Dict):
-                found = next((k for k in node.keys if is_mark_key(k, requests=requests)), None)
-            else:
-                found = None
+                found = next(
+                    (k for k in node.keys if pruner.is_mark_key(k, requests=requests)), None
+                )
+            if isinstance(node, (ast.Call, ast.Dict)) and requests:
+                named = named or pruner.names_model(node)
             if found is not None and isinstance(statement, ast.stmt):
-                marked[id(statement)] = statement
                 lines.add(getattr(found, "lineno", statement.lineno))
+                if pruner.is_model_mark(found):
+                    naming[id(statement)] = statement
+                else:
+                    marked[id(statement)] = statement
+                    judged = requests and pruner.is_request_value(found)
+                    file_models = file_models or (judged and not named)
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.stmt):
                     if self._spans_hit(child, _start(child)):
                         self.parent[id(child)] = statement
-                        stack.append((child, child))
+                        stack.append((child, child, False))
                 elif not hasattr(child, "end_lineno") or self._spans_hit(child):
-                    stack.append((child, statement))
+                    stack.append((child, statement, named))
         self.hits = sorted(lines)
+        if file_models:
+            marked.update(naming)
         return list(marked.values())
 
     # -- what to keep --------------------------------------------------------------------------
@@ -576,6 +610,16 @@ def _items(node: ast.AST, keeps_value: Callable[[ast.AST], bool]) -> Iterable[tu
         return
     for child in ast.iter_child_nodes(node):
         yield child, False
+
+
+def _constant_text(node: ast.AST | None) -> str | None:
+    """A str or bytes constant's text (the checks read bytes literals' text too)."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            return node.value
+        if isinstance(node.value, bytes):
+            return node.value.decode("latin-1")
+    return None
 
 
 def _is_constant_string(node: ast.AST) -> bool:
