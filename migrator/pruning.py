@@ -7,7 +7,12 @@ The checks read little of such a file:
 - the statements that hold a *mark*: a string naming a model of the rule set (or a model a
   source now migrates to), a content type, a request parameter (``model=``, ``max_tokens=``,
   ``modalities=``, ``audio=``, a deployment keyword, the content part's ``"type"`` key, as a
-  keyword or a string), a typed content-part constructor or an Azure client;
+  keyword or a dict key), a typed content-part constructor or an Azure client. A statement
+  whose only marks name a request's model is needed only when some judged value (a token
+  limit, a content part) sits in no call or dict naming its model: the request checks then
+  judge it against every request of the file. A file with no judged value at all (the screen's
+  ``Admission.requests``) can only have MIG001/MIG002 findings: its marks are model strings
+  and Azure clients;
 - the statements that bind a name those statements use: a check follows a name to the one
   value it is bound to, so every binding of that name must be seen, to be counted;
 - ``global`` and ``nonlocal`` declarations, which decide where a binding lands;
@@ -216,6 +221,7 @@ class _Plan:
         for line in self.lines:
             self.starts.append(self.starts[-1] + len(line))
         self.hits = pruner.hit_lines(text, self.starts, requests=requests)
+        self.marks: list[tuple[int, int]] = []  # where the marks start, once found
         self.parent: dict[int, Statement] = {}
         self.kept: dict[int, Statement] = {}
         self.blanked: dict[int, ast.AST] = {}  # items inside kept statements
@@ -234,7 +240,7 @@ class _Plan:
         return self._render()
 
     def _find_marks(self) -> list[ast.stmt]:
-        """The statements holding a mark; ``self.hits`` becomes the lines the marks start on.
+        """The statements holding a mark; ``self.marks`` becomes where the marks start.
 
         Only nodes whose lines include a hit line (where a mark may be written) are visited.
         A statement whose only marks name a request's model (``model=model`` all over a
@@ -246,7 +252,7 @@ class _Plan:
         marked: dict[int, ast.stmt] = {}
         naming: dict[int, ast.stmt] = {}  # statements whose marks only name a model
         file_models = False
-        lines: set[int] = set()
+        points: set[tuple[int, int]] = set()  # where each mark starts: (line, byte column)
         stack: list[tuple[ast.AST, Statement, bool]] = [(self.tree, self.tree, False)]
         while stack:
             node, statement, named = stack.pop()
@@ -260,7 +266,8 @@ class _Plan:
             if isinstance(node, (ast.Call, ast.Dict)) and requests:
                 named = named or pruner.names_model(node)
             if found is not None and isinstance(statement, ast.stmt):
-                lines.add(getattr(found, "lineno", statement.lineno))
+                where = found if hasattr(found, "lineno") else statement
+                points.add((where.lineno, where.col_offset))  # type: ignore[attr-defined]
                 if pruner.is_model_mark(found):
                     naming[id(statement)] = statement
                 else:
@@ -274,7 +281,7 @@ class _Plan:
                         stack.append((child, child, False))
                 elif not hasattr(child, "end_lineno") or self._spans_hit(child):
                     stack.append((child, statement, named))
-        self.hits = sorted(lines)
+        self.marks = sorted(points)
         if file_models:
             marked.update(naming)
         return list(marked.values())
@@ -370,7 +377,7 @@ class _Plan:
                     stack.append(child)
                 elif blankable and self._may_blank(child):
                     self.blanked[id(child)] = child
-                elif child.end_lineno != child.lineno or self._spans_hit(child):  # type: ignore[attr-defined]
+                elif child.end_lineno != child.lineno or self._holds_mark(child):  # type: ignore[attr-defined]
                     stack.append(child)
 
     def _keeps_value(self, node: ast.AST) -> bool:
@@ -380,11 +387,17 @@ class _Plan:
         return self.pruner.is_mark_key(node, requests=self.requests)
 
     def _may_blank(self, node: ast.AST) -> bool:
-        if self._spans_hit(node):
+        if self._holds_mark(node):
             return False
         if _MAY_BIND.search(self._source_of(node)) is None:
             return True
         return not any(isinstance(n, _BINDING_EXPRESSIONS) for n in ast.walk(node))
+
+    def _holds_mark(self, node: ast.AST) -> bool:
+        start = (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        at = bisect.bisect_left(self.marks, start)
+        end = (node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        return at < len(self.marks) and self.marks[at] < end
 
     def _spans_hit(self, node: ast.AST, start: int | None = None) -> bool:
         start = start or node.lineno  # type: ignore[attr-defined]
