@@ -50,6 +50,8 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _BODIES = ("body", "orelse", "finalbody")
+# One string literal, as LibCST reads a SimpleString: prefix, quotes, and the text between.
+_PLAIN_LITERAL = re.compile(r"[rRbBuU]{0,2}(\"\"\"|\'\'\'|\"|\')(.*)\1", re.DOTALL)
 # Only worth it when the cut is large: a second parse of the whole file follows a fix anyway.
 _MIN_SAVED_LINES = 200
 _SCOPE_DECLARATIONS = (ast.Global, ast.Nonlocal)
@@ -78,8 +80,8 @@ class Pruner:
             }
         )
         # Where a request names its model (or an Azure deployment, which stands for one).
-        self._model_parameters = frozenset(requests.model_parameters)
-        self._model_words = self._model_parameters | requests.deployment_parameters
+        self.model_parameters = frozenset(requests.model_parameters)
+        self.model_words = self.model_parameters | requests.deployment_parameters
         self._content_types = frozenset(requests.content_types)
         self._typed_parts = frozenset(requests.typed_parts)
         self._azure_clients = requests.azure_clients
@@ -97,6 +99,8 @@ class Pruner:
         ``screen.Admission``). Without one, only MIG001/MIG002 can report, and they read a
         model string, the call or collection around it, and the file's Azure clients.
         """
+        if source.count(b"\n") < _MIN_SAVED_LINES and source.count(b"\r") < _MIN_SAVED_LINES:
+            return None  # too short to save enough
         try:
             encoding = tokenize.detect_encoding(io.BytesIO(source).readline)[0]
             text = source.decode(encoding)
@@ -146,17 +150,11 @@ class Pruner:
             return node.arg in self._parameters
         return False
 
-    def names_model(self, node: ast.Call | ast.Dict) -> bool:
-        """Does this call or dict name the model of a request (``request_model`` stops there)?"""
-        if isinstance(node, ast.Call):
-            return any(keyword.arg in self._model_words for keyword in node.keywords)
-        return any(_constant_text(key) in self._model_parameters for key in node.keys)
-
     def is_model_mark(self, mark: ast.AST) -> bool:
         """A mark that only names a request's model: ``model=``, ``"model":``, a deployment."""
         if isinstance(mark, ast.keyword):
-            return mark.arg in self._model_words
-        return _constant_text(mark) in self._model_words
+            return mark.arg in self.model_words
+        return _constant_text(mark) in self.model_words
 
     def is_request_value(self, mark: ast.AST) -> bool:
         """A mark MIG003/MIG004 judge by its request's model (not a model string, a client)."""
@@ -256,24 +254,27 @@ class _Plan:
         stack: list[tuple[ast.AST, Statement, bool]] = [(self.tree, self.tree, False)]
         while stack:
             node, statement, named = stack.pop()
-            found: ast.AST | None = None
+            found: list[ast.AST] = []
             if isinstance(node, _SCOPE_DECLARATIONS) or pruner.is_mark(node, requests=requests):
-                found = node
+                found.append(node)
             elif isinstance(node, ast.Dict):
-                found = next(
-                    (k for k in node.keys if pruner.is_mark_key(k, requests=requests)), None
+                found.extend(
+                    k
+                    for k in node.keys
+                    if k is not None and pruner.is_mark_key(k, requests=requests)
                 )
             if isinstance(node, (ast.Call, ast.Dict)) and requests:
-                named = named or pruner.names_model(node)
-            if found is not None and isinstance(statement, ast.stmt):
-                where = found if hasattr(found, "lineno") else statement
-                points.add((where.lineno, where.col_offset))  # type: ignore[attr-defined]
-                if pruner.is_model_mark(found):
-                    naming[id(statement)] = statement
-                else:
-                    marked[id(statement)] = statement
-                    judged = requests and pruner.is_request_value(found)
-                    file_models = file_models or (judged and not named)
+                named = named or self._names_model(node)
+            if found and isinstance(statement, ast.stmt):
+                for mark in found:
+                    where = mark if hasattr(mark, "lineno") else statement
+                    points.add((where.lineno, where.col_offset))  # type: ignore[attr-defined]
+                    if pruner.is_model_mark(mark):
+                        naming[id(statement)] = statement
+                    else:
+                        marked[id(statement)] = statement
+                        judged = requests and pruner.is_request_value(mark)
+                        file_models = file_models or (judged and not named)
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.stmt):
                     if self._spans_hit(child, _start(child)):
@@ -285,6 +286,27 @@ class _Plan:
         if file_models:
             marked.update(naming)
         return list(marked.values())
+
+    def _names_model(self, node: ast.Call | ast.Dict) -> bool:
+        """Does this call or dict name the model of a request, as the checks read it?
+
+        ``request_model`` stops at the first container that does. The checks read keywords and
+        keys as written, where ``ast`` also reads a fullwidth ``model=`` or a ``"mo" "del"`` key.
+        """
+        words = self.pruner.model_words
+        if isinstance(node, ast.Call):
+            return any(
+                keyword.arg in words and self._source_of(keyword).startswith(keyword.arg)
+                for keyword in node.keywords
+            )
+        parameters = self.pruner.model_parameters
+        for key in node.keys:
+            text = _constant_text(key)
+            if key is not None and text in parameters:
+                literal = _PLAIN_LITERAL.fullmatch(self._source_of(key))
+                if literal is not None and literal.group(2) == text:
+                    return True
+        return False
 
     # -- what to keep --------------------------------------------------------------------------
 
