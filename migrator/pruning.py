@@ -47,11 +47,10 @@ from migrator.ruleset import MAX_MODEL_REF_LENGTH, RuleSet
 Statement = Union[ast.stmt, ast.Module]
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
+# A word holding a non-ASCII letter or digit; tried only where a word starts (linear time).
+_NON_ASCII_WORD = re.compile(r"(?<!\w)\w*?[^\W\x00-\x7f]\w*")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _BODIES = ("body", "orelse", "finalbody")
-# One string literal, as LibCST reads a SimpleString: prefix, quotes, and the text between.
-_PLAIN_LITERAL = re.compile(r"[rRbBuU]{0,2}(\"\"\"|\'\'\'|\"|\')(.*)\1", re.DOTALL)
 # Only worth it when the cut is large: a second parse of the whole file follows a fix anyway.
 _MIN_SAVED_LINES = 200
 _SCOPE_DECLARATIONS = (ast.Global, ast.Nonlocal)
@@ -300,13 +299,12 @@ class _Plan:
                 for keyword in node.keywords
             )
         parameters = self.pruner.model_parameters
-        for key in node.keys:
-            text = _constant_text(key)
-            if key is not None and text in parameters:
-                literal = _PLAIN_LITERAL.fullmatch(self._source_of(key))
-                if literal is not None and literal.group(2) == text:
-                    return True
-        return False
+        return any(
+            key is not None
+            and _constant_text(key) in parameters
+            and _literal_body(self._source_of(key)) == _constant_text(key)
+            for key in node.keys
+        )
 
     # -- what to keep --------------------------------------------------------------------------
 
@@ -628,7 +626,8 @@ def _items(node: ast.AST, keeps_value: Callable[[ast.AST], bool]) -> Iterable[tu
                 yield keyword.value, True
         return
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and not isinstance(
-        getattr(node, "ctx", None), ast.Store
+        getattr(node, "ctx", None),
+        (ast.Store, ast.Del),  # targets are names, not values
     ):
         for element in node.elts:
             # A string item stays: MIG001 asks whether the collection would hold an ID twice.
@@ -645,6 +644,17 @@ def _items(node: ast.AST, keeps_value: Callable[[ast.AST], bool]) -> Iterable[tu
         return
     for child in ast.iter_child_nodes(node):
         yield child, False
+
+
+def _literal_body(source: str) -> str | None:
+    """The text between the quotes of one string literal, as LibCST reads a SimpleString."""
+    body = source.lstrip("rRbBuU")
+    if len(source) - len(body) > 2:
+        return None
+    for quote in ('"""', "'''", '"', "'"):
+        if len(body) >= 2 * len(quote) and body.startswith(quote) and body.endswith(quote):
+            return body[len(quote) : -len(quote)]
+    return None
 
 
 def _constant_text(node: ast.AST | None) -> str | None:
