@@ -51,8 +51,6 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _NON_ASCII_WORD = re.compile(r"(?<!\w)\w*?[^\W\x00-\x7f]\w*")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _BODIES = ("body", "orelse", "finalbody")
-# Only worth it when the cut is large: a second parse of the whole file follows a fix anyway.
-_MIN_SAVED_LINES = 200
 _SCOPE_DECLARATIONS = (ast.Global, ast.Nonlocal)
 # An item that binds a name (walrus, comprehension variable) cannot go: the bindings a check
 # counts would change. The text test is cheap; the tree is walked only when it matches.
@@ -92,14 +90,12 @@ class Pruner:
         self._string_words = sorted({*self._azure_clients, "global", "nonlocal"})
 
     def prune(self, source: bytes, tree: ast.Module, *, requests: bool) -> bytes | None:
-        """``source`` (which ``tree`` was parsed from) pruned; None if little would go.
+        """``source`` (which ``tree`` was parsed from) pruned; None if nothing would go.
 
         ``requests``: the file may hold a value MIG003/MIG004 judge by its request (see
         ``screen.Admission``). Without one, only MIG001/MIG002 can report, and they read a
         model string, the call or collection around it, and the file's Azure clients.
         """
-        if source.count(b"\n") < _MIN_SAVED_LINES and source.count(b"\r") < _MIN_SAVED_LINES:
-            return None  # too short to save enough
         try:
             encoding = tokenize.detect_encoding(io.BytesIO(source).readline)[0]
             text = source.decode(encoding)
@@ -485,14 +481,12 @@ class _Plan:
 
     def _render(self) -> str | None:
         edits: list[tuple[int, int, str]] = []
-        saved = 0
         for statement in self.kept.values():
             for body, needs_statement in _bodies_with_need(statement, self.lines):
                 dropped = [child for child in body if id(child) not in self.kept]
                 for child in dropped:
                     first, last = _start(child), child.end_lineno
                     assert last is not None
-                    saved += last - first + 1
                     start, end = self.starts[first - 1], self.starts[last]
                     blank = _blank(
                         self.text[start:end], keep_last=False, after=self.text[start - 1 : start]
@@ -506,11 +500,10 @@ class _Plan:
                     edits.append((start, end, blank))
         for item in self.blanked.values():
             start, end = self._offsets(item)
-            saved += item.end_lineno - item.lineno  # type: ignore[attr-defined]
             blank = _blank(self.text[start + 1 : end], keep_last=True, after="0")
             edits.append((start, end, "0" + blank))
-        if saved < _MIN_SAVED_LINES:
-            return None
+        if not edits:
+            return None  # every statement is read
         edits.sort()
         out, at = [], 0
         for start, end, replacement in edits:

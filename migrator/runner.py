@@ -51,7 +51,10 @@ def check_source(
         admission = screen.admit(source)
         if admission is None:
             return SourceResult()
-        pruned = screen.prune(source, admission)
+        # A fix is made on a whole parse: a file the screen expects to fix is parsed whole at
+        # once (model strings are fixable; with --unsafe-fixes, token limits too).
+        expect_fix = fix and (admission.strings or settings.unsafe_fixes)
+        pruned = None if expect_fix else screen.prune(source, admission)
         if pruned is not None:
             result = _check(pruned, path, settings, fix=False, comments=source)
             # A fix is made on the whole file (the pruned one is only read); an error is

@@ -61,6 +61,7 @@ class Admission:
 
     tree: ast.Module | None
     requests: bool
+    strings: bool = True  # may hold a model string MIG001/MIG002 report (fixable, most of them)
 
 
 class Screen:
@@ -154,7 +155,9 @@ class Screen:
             strings, requests = self._candidates(tree, source)
         except Exception:  # SyntaxError, ValueError (NUL bytes), RecursionError, MemoryError
             return Admission(None, requests=True)
-        return Admission(tree, requests=requests) if strings or requests else None
+        if not (strings or requests):
+            return None
+        return Admission(tree, requests=requests, strings=strings)
 
     def _model_kind(self, value: str) -> int:
         """2: a model MIG001/MIG002 report; 1: another model the rule set knows; 0: neither."""

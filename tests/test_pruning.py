@@ -1,9 +1,8 @@
 """Pruning never changes a result: with the screens, ``check_source`` gives what it gives on the
 whole file, for lint and for fix.
 
-``migrator.pruning`` blanks what the checks cannot need before LibCST parses an admitted file,
-but only when at least ``_MIN_SAVED_LINES`` lines would go. Every test here sets that threshold
-to 0, so that small sources are really pruned:
+``migrator.pruning`` blanks what the checks cannot need before LibCST parses an admitted file
+(in ``fix``, only a file with nothing the screen expects to fix):
 
 1. every fixture input and the demo's Python files, each with its options;
 2. targeted cases, each asserted to be pruned, for what pruning must respect (bindings far from
@@ -20,17 +19,13 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-import migrator.pruning as pruning
 from migrator.config import Settings, load_settings
 from migrator.ruleset import RuleSet
 from migrator.runner import SourceResult, check_source
@@ -40,13 +35,6 @@ from tests.fixture_cases import FIXTURES
 PATH = "input.py"
 RULES = RuleSet.load()
 _SCREENS: dict[int, tuple[RuleSet, Screen]] = {}
-
-
-@contextmanager
-def forced_pruning() -> Iterator[None]:
-    """Prune whatever the saving: the sources here are far below the real threshold."""
-    with mock.patch.object(pruning, "_MIN_SAVED_LINES", 0):
-        yield
 
 
 def screen_for(ruleset: RuleSet) -> Screen:
@@ -69,12 +57,11 @@ def assert_same_results(source: str | bytes, settings: Settings) -> SourceResult
     data = as_bytes(source)
     screen = screen_for(settings.ruleset)
     results = {}
-    with forced_pruning():
-        for fix in (False, True):
-            plain = check_source(data, PATH, settings, fix=fix)
-            screened = check_source(data, PATH, settings, fix=fix, screen=screen)
-            assert screened == plain, f"fix={fix}"
-            results[fix] = plain
+    for fix in (False, True):
+        plain = check_source(data, PATH, settings, fix=fix)
+        screened = check_source(data, PATH, settings, fix=fix, screen=screen)
+        assert screened == plain, f"fix={fix}"
+        results[fix] = plain
     return results[False]
 
 
@@ -85,8 +72,7 @@ def pruned(source: str | bytes, settings: Settings) -> bytes:
     screen = screen_for(settings.ruleset)
     admission = screen.admit(data)
     assert admission is not None, "the screens turned the source away: nothing to prune"
-    with forced_pruning():
-        out = screen.prune(data, admission)
+    out = screen.prune(data, admission)
     assert out is not None, "not pruned"
     assert out != data, "pruning cut nothing"
     assert len(out.splitlines()) == len(data.splitlines())
@@ -166,8 +152,7 @@ def test_fixtures_are_really_pruned() -> None:
         screen = screen_for(settings.ruleset)
         data = path.read_bytes()
         admission = screen.admit(data)
-        with forced_pruning():
-            out = screen.prune(data, admission) if admission is not None else None
+        out = screen.prune(data, admission) if admission is not None else None
         cut += out is not None and out != data
     assert cut > len(INPUTS + DEMO) // 2
 
@@ -821,14 +806,12 @@ def test_collection_keeps_the_strings_that_make_a_fix_unsafe(default_settings: S
     assert second.fix is not None and second.fix.safe
 
 
-def test_pruning_at_the_real_threshold(default_settings: Settings) -> None:
-    # Without forcing: a file with more than _MIN_SAVED_LINES lines to cut is pruned as is.
+def test_a_long_file_is_pruned(default_settings: Settings) -> None:
     source = module(
         "LIMIT = 50_000",
         *[f"x{i} = {i}" for i in range(40)],
         "create(model='gpt-4o', max_tokens=LIMIT)",
     )
-    assert source.count("\n") > 2 * pruning._MIN_SAVED_LINES
     screen = screen_for(default_settings.ruleset)
     admission = screen.admit(source.encode())
     assert admission is not None
@@ -864,8 +847,7 @@ def test_a_file_the_whole_of_which_is_read_is_not_cut(default_settings: Settings
     screen = screen_for(default_settings.ruleset)
     admission = screen.admit(source.encode())
     assert admission is not None
-    with forced_pruning():
-        out = screen.prune(source.encode(), admission)
+    out = screen.prune(source.encode(), admission)
     assert out in (None, source.encode())
     assert_same_results(source, default_settings)
 
@@ -1210,14 +1192,13 @@ def test_error_in_a_statement_no_check_reads(statement: str, default_settings: S
     source = (FINDING + statement + "\n").encode()
     without = (FINDING + "\n" * (statement.count("\n") + 1)).encode()
     screen = screen_for(default_settings.ruleset)
-    with forced_pruning():
-        plain = check_source(source, PATH, default_settings, fix=False)
-        assert plain.error is not None and not plain.findings
-        # lint: the findings of the file as if the statement were not there
-        linted = check_source(source, PATH, default_settings, fix=False, screen=screen)
-        assert linted == check_source(without, PATH, default_settings, fix=False)
-        assert linted.findings
-        # fix (the finding is fixable): the whole file, and its error
-        fixed = check_source(source, PATH, default_settings, fix=True, screen=screen)
-        assert fixed == check_source(source, PATH, default_settings, fix=True)
-        assert fixed.error is not None
+    plain = check_source(source, PATH, default_settings, fix=False)
+    assert plain.error is not None and not plain.findings
+    # lint: the findings of the file as if the statement were not there
+    linted = check_source(source, PATH, default_settings, fix=False, screen=screen)
+    assert linted == check_source(without, PATH, default_settings, fix=False)
+    assert linted.findings
+    # fix (the finding is fixable): the whole file, and its error
+    fixed = check_source(source, PATH, default_settings, fix=True, screen=screen)
+    assert fixed == check_source(source, PATH, default_settings, fix=True)
+    assert fixed.error is not None
