@@ -123,10 +123,8 @@ class Pruner:
 
     def is_mark(self, node: ast.AST, *, requests: bool) -> bool:
         if isinstance(node, ast.Constant):
-            value = node.value
-            if isinstance(value, bytes):
-                value = value.decode("ascii", "replace")
-            if not isinstance(value, str):
+            value = constant_text(node)
+            if value is None:
                 return False
             if requests and value in self._content_types:
                 return True
@@ -149,7 +147,7 @@ class Pruner:
         """A mark that only names a request's model: ``model=``, ``"model":``, a deployment."""
         if isinstance(mark, ast.keyword):
             return mark.arg in self.model_words
-        return _constant_text(mark) in self.model_words
+        return constant_text(mark) in self.model_words
 
     def is_request_value(self, mark: ast.AST) -> bool:
         """A mark MIG003/MIG004 judge by its request's model (not a model string, a client)."""
@@ -157,7 +155,7 @@ class Pruner:
             return mark.arg in self._parameters
         if isinstance(mark, (ast.Name, ast.Attribute, ast.alias)):
             return not self.is_mark(mark, requests=False)  # a typed part, not an Azure client
-        text = _constant_text(mark)
+        text = constant_text(mark)
         return text in self._content_types or text in self._parameters
 
     def is_mark_key(self, key: ast.AST | None, *, requests: bool) -> bool:
@@ -165,7 +163,7 @@ class Pruner:
 
         The checks read a bytes key's text too (``strings.literal_value``).
         """
-        return requests and _constant_text(key) in self._parameters
+        return requests and constant_text(key) in self._parameters
 
 
 def word_offsets(text: str, word: str) -> Iterator[int]:
@@ -297,8 +295,8 @@ class _Plan:
         parameters = self.pruner.model_parameters
         return any(
             key is not None
-            and _constant_text(key) in parameters
-            and _literal_body(self._source_of(key)) == _constant_text(key)
+            and constant_text(key) in parameters
+            and _literal_body(self._source_of(key)) == constant_text(key)
             for key in node.keys
         )
 
@@ -650,8 +648,8 @@ def _literal_body(source: str) -> str | None:
     return None
 
 
-def _constant_text(node: ast.AST | None) -> str | None:
-    """A str or bytes constant's text (the checks read bytes literals' text too)."""
+def constant_text(node: ast.AST | None) -> str | None:
+    """A str or bytes constant's text: the checks read both (``strings.literal_value``)."""
     if isinstance(node, ast.Constant):
         if isinstance(node.value, str):
             return node.value

@@ -28,7 +28,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Union
 
-from migrator.pruning import Pruner, other_spellings
+from migrator.pruning import Pruner, constant_text, other_spellings
 from migrator.ruleset import MAX_MODEL_REF_LENGTH, RuleSet, SnapshotMode
 
 Number = Union[int, float]
@@ -205,7 +205,7 @@ class Screen:
                     limits.append(node.value)
                 parts.append(node.value)
             elif isinstance(node, ast.Dict):
-                keys = [_text(key) for key in node.keys]
+                keys = [constant_text(key) for key in node.keys]
                 for key, item in zip(keys, node.values):
                     if key in self.token_parameters:
                         limits.append(item)
@@ -282,7 +282,7 @@ class Screen:
         """2: a content type no target accepts; 1: one of ``partial``; 0: neither."""
         found = 0
         for leaf in _leaves(value):
-            text = _text(leaf)
+            text = constant_text(leaf)
             if text in self.content_types:
                 return 2
             if text in partial:
@@ -484,16 +484,6 @@ def _line_numbers(source: bytes, offsets: list[int]) -> list[int]:
     return lines
 
 
-def _text(node: ast.expr | None) -> str | None:
-    """A str or bytes constant's text: the checks read both (``strings.literal_value``)."""
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, str):
-            return node.value
-        if isinstance(node.value, bytes):
-            return node.value.decode("latin-1")
-    return None
-
-
 def _bound_name(target: ast.expr) -> str | None:
     """The name an assignment binds: ``x =``, ``obj.x =`` and ``d["x"] =`` all bind ``x``."""
     if isinstance(target, ast.Name):
@@ -501,7 +491,7 @@ def _bound_name(target: ast.expr) -> str | None:
     if isinstance(target, ast.Attribute):
         return target.attr
     if isinstance(target, ast.Subscript):
-        return _text(target.slice)
+        return constant_text(target.slice)
     return None
 
 
