@@ -23,9 +23,12 @@ from migrator.screen import Screen
 # Below this many files a run stays in this process: starting workers costs more than it saves
 # (a pre-commit hook passes a handful of files).
 POOL_THRESHOLD = 50
-# Paths sent to a worker at a time: enough to amortise the round trip, few enough that the
-# workers stay evenly busy to the end of a run.
+# Paths sent to a worker at a time. The first batches are small, so that a short run spreads
+# over every worker; the size doubles every few batches up to the largest, which amortises
+# the round trip through the pool (on trees of small clean files, 8 paths a batch cost 30%
+# more than 128). A batch is still small enough that the workers finish close together.
 BATCH_SIZE = 8
+MAX_BATCH_SIZE = 128
 
 
 class Mode(Enum):
@@ -134,7 +137,7 @@ def _pooled(items: Iterable[_Item], work: _Work, jobs: int) -> Iterator[FileOutc
     # Imported here: a run that stays in-process (the pre-commit case) does not pay for it.
     import multiprocessing
 
-    batches = _Batches(items, BATCH_SIZE)
+    batches = _Batches(items, BATCH_SIZE, MAX_BATCH_SIZE, every=2 * jobs)
     with multiprocessing.Pool(jobs, _init_worker, (work,)) as pool:
         # imap keeps the order of the batches, so diffs come out in a stable order too.
         for outcomes in pool.imap(_work, batches):
@@ -147,21 +150,26 @@ def _pooled(items: Iterable[_Item], work: _Work, jobs: int) -> Iterator[FileOutc
 class _Batches:
     """Groups paths (as strings, cheap to send) and remembers each batch until it is back."""
 
-    def __init__(self, items: Iterable[_Item], size: int) -> None:
+    def __init__(self, items: Iterable[_Item], first: int, largest: int, *, every: int) -> None:
         self._items = iter(items)
-        self._size = size
+        self._first = first
+        self._largest = largest
+        self._every = every  # batches of one size before the size doubles
         self.sent: queue.SimpleQueue[list[str | Missing]] = queue.SimpleQueue()
 
     def __iter__(self) -> Iterator[list[str | Missing]]:
-        while True:
+        size = self._first
+        for count in itertools.count(1):
             batch = [
                 item if isinstance(item, Missing) else os.fspath(item)
-                for item in itertools.islice(self._items, self._size)
+                for item in itertools.islice(self._items, size)
             ]
             if not batch:
                 return
             self.sent.put(batch)
             yield batch
+            if count % self._every == 0:
+                size = min(size * 2, self._largest)
 
 
 # A worker's run-wide state, set once by _init_worker (the screen is built once per worker).

@@ -89,3 +89,17 @@ def test_jobs_must_be_positive(in_tmp: Path) -> None:
     result = CliRunner().invoke(main, ["lint", "--jobs", "0"])
     assert result.exit_code == 2
     assert "--jobs" in result.output
+
+
+def test_batches_start_small_and_grow_to_the_largest() -> None:
+    """A short run spreads over the workers; a long one pays few round trips."""
+    from migrator.engine import _Batches
+
+    paths = [Path(f"f{i}.py") for i in range(1000)]
+    batches = list(_Batches(paths, 8, 128, every=4))
+    sizes = [len(batch) for batch in batches]
+    assert sizes[:4] == [8] * 4
+    assert sizes[4:8] == [16] * 4
+    assert max(sizes) == 128
+    assert sizes == sorted(sizes[:-1]) + sizes[-1:]  # never smaller again, but for the rest
+    assert [p for batch in batches for p in batch] == [str(p) for p in paths]
