@@ -262,6 +262,15 @@ class RuleSet:
             return self.targets.get(source.replacement)
         return self.target_for(model)
 
+    def reached(self, value: str) -> Target | NoReplacement | None:
+        """The model a request naming ``value`` (any prefix) reaches after migration: a target,
+        or a model with no replacement, which keeps its own abilities. None: not one the rule
+        set describes (also a source moved by configuration to a model outside it)."""
+        found = self.resolve(value)
+        if found is None:
+            return None
+        return self.effective_target(found[1]) or self.no_replacement.get(found[1])
+
     def replacement(self, source: Source, snapshot: SnapshotMode) -> str:
         target = self.targets.get(source.replacement)
         if target is None:

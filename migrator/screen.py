@@ -173,8 +173,8 @@ class Screen:
         """Does the tree hold a model string MIG001/MIG002 report, and a value MIG003/MIG004
         judge? (See the module docstring.)
 
-        Everything looked for here starts on a line where the bytes screen found its token
-        (``lines``), so only the nodes whose lines span one of those are visited.
+        Everything looked for here starts on a line where the bytes screen found its token, so
+        only the nodes whose lines span one of those are visited.
         """
         skip: set[int] = set()  # docstrings and f-string pieces: never a finding
         limits: list[ast.expr] = []  # values given to an output-token parameter
@@ -251,13 +251,9 @@ class Screen:
         """The modalities of content parts that the model ``value`` names will not accept."""
         found = self._lacking.get(value)
         if found is None:
-            resolved = self.ruleset.resolve(value)
-            model = resolved[1] if resolved is not None else ""
-            target = self.ruleset.effective_target(model)
-            retired = self.ruleset.no_replacement.get(model)
-            inputs = target.inputs if target else retired.inputs if retired else None
+            reached = self.ruleset.reached(value)
             # A model the rule set cannot describe (an override outside it) is not judged.
-            found = self._modalities - inputs if inputs is not None else frozenset()
+            found = self._modalities - reached.inputs if reached is not None else frozenset()
             self._lacking[value] = found
         return found
 

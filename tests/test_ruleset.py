@@ -146,3 +146,11 @@ def test_deployment_names_come_from_the_rule_set() -> None:
     assert unsafe_lines(custom) == [2, 3]
     assert {"azure_deployment", "engine"} <= RULES.requests.deployment_parameters
     assert "AzureOpenAI" in RULES.requests.azure_clients
+
+
+def test_reached_is_the_target_or_the_model_kept() -> None:
+    assert RULES.reached("openai/gpt-4o") is RULES.targets["gpt-4.1"]
+    assert RULES.reached("gpt-4.1-mini-2025-04-14") is RULES.targets["gpt-4.1-mini"]
+    kept = RULES.reached("gpt-4o-search-preview")
+    assert kept is RULES.no_replacement["gpt-4o-search-preview"]
+    assert RULES.reached("claude-sonnet-4") is None

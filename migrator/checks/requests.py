@@ -16,7 +16,7 @@ import libcst as cst
 
 from migrator.bindings import BindingVisitor, Scope, follow, static_str
 from migrator.checks.base import Check, CheckContext
-from migrator.ruleset import RuleSet
+from migrator.ruleset import RuleSet, Target
 from migrator.strings import literal_value
 
 # Splats that point back at themselves (``d = {**d}`` bound once) must not recurse forever.
@@ -50,17 +50,11 @@ class RequestModel:
 
 def model_info(ruleset: RuleSet, value: str) -> ModelInfo | None:
     """What a model string (with any provider prefix) reaches after migration, if known."""
-    found = ruleset.resolve(value)
-    if found is None:
+    reached = ruleset.reached(value)
+    if reached is None:
         return None
-    model = found[1]
-    target = ruleset.effective_target(model)
-    if target is not None:
-        return ModelInfo(target.id, target.max_output_tokens, target.inputs, target.outputs)
-    retired = ruleset.no_replacement.get(model)
-    if retired is not None:
-        return ModelInfo(retired.id, None, retired.inputs, retired.outputs)
-    return None  # a source moved by configuration to a model the rule set does not describe
+    limit = reached.max_output_tokens if isinstance(reached, Target) else None
+    return ModelInfo(reached.id, limit, reached.inputs, reached.outputs)
 
 
 OUTSIDE = RequestModel(Kind.OUTSIDE)
