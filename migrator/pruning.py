@@ -47,8 +47,11 @@ from migrator.ruleset import MAX_MODEL_REF_LENGTH, RuleSet
 Statement = Union[ast.stmt, ast.Module]
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-# A word holding a non-ASCII letter or digit; tried only where a word starts (linear time).
-_NON_ASCII_WORD = re.compile(r"(?<!\w)\w*?[^\W\x00-\x7f]\w*")
+# Runs of non-ASCII characters: a plain range, which ``re`` scans several times faster than the
+# Unicode word class (a pass over a whole file with that class cost more than parsing it).
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_WORD_CHARACTER = re.compile(r"\w")
+_WORD_REST = re.compile(r"\w*")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _BODIES = ("body", "orelse", "finalbody")
 _SCOPE_DECLARATIONS = (ast.Global, ast.Nonlocal)
@@ -192,11 +195,27 @@ def other_spellings(text: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     if text.isascii():
         return found
-    for word in set(_NON_ASCII_WORD.findall(text)):
+    for word in _non_ascii_words(text):
         normal = unicodedata.normalize("NFKC", word)
         if normal != word:
             found.setdefault(normal, []).append(word)
     return found
+
+
+def _non_ascii_words(text: str) -> set[str]:
+    """The words (runs of ``\\w``) of ``text`` that hold a non-ASCII letter or digit."""
+    words = set()
+    end = 0  # of the last word found: the rest of a run inside it is skipped
+    for run in _NON_ASCII.finditer(text):
+        for at in range(max(run.start(), end), run.end()):
+            if at < end or not _WORD_CHARACTER.match(text, at):
+                continue
+            start = at
+            while start and _WORD_CHARACTER.match(text, start - 1):
+                start -= 1
+            end = _WORD_REST.match(text, at).end()
+            words.add(text[start:end])
+    return words
 
 
 class _Plan:

@@ -45,6 +45,8 @@ _VALUE_OPENERS = frozenset(b":=\n\r\\")
 # Where a token must stand to count: anywhere, as a value (after ":", "=" ...), or in a file
 # that also holds a request body's model key.
 _ANYWHERE, _AS_VALUE, _IN_REQUEST = 0, 1, 2
+# What ``\w`` matches in a bytes pattern: ASCII letters, digits and the underscore.
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # Anchors shorter than this occur too often to be worth a pass of their own.
 _MIN_ANCHOR = 5
 
@@ -460,10 +462,23 @@ class _Bindings:
 
 
 def _lines_of(source: bytes, words: list[bytes]) -> list[int]:
-    """The lines (1-based, sorted) where any of ``words`` is written as a whole word."""
-    alternatives = b"|".join(re.escape(word) for word in words)
-    pattern = re.compile(rb"(?<![\w])(?:" + alternatives + rb")(?![\w])")
-    return _line_numbers(source, [match.start() for match in pattern.finditer(source)])
+    """The lines (1-based, sorted) where any of ``words`` is written as a whole word.
+
+    ``bytes.find`` and a look at the bytes around: a regex alternation framed by lookarounds
+    gets no literal prefix to skip with, and crawls over a large file.
+    """
+    offsets = set()
+    size = len(source)
+    for word in words:
+        at = source.find(word)
+        while at != -1:
+            end = at + len(word)
+            before = source[at - 1] if at else None
+            after = source[end] if end < size else None
+            if before not in _WORD_BYTES and after not in _WORD_BYTES:
+                offsets.add(at)
+            at = source.find(word, at + 1)
+    return _line_numbers(source, sorted(offsets))
 
 
 def _line_numbers(source: bytes, offsets: list[int]) -> list[int]:

@@ -8,9 +8,10 @@ import pytest
 
 from migrator.config import load_settings
 from migrator.engine import Mode, RunResult, run
+from migrator.pruning import other_spellings
 from migrator.ruleset import RuleSet
 from migrator.runner import check_source
-from migrator.screen import Screen
+from migrator.screen import Screen, _lines_of
 from tests.fixture_cases import FIXTURES
 
 INPUTS = sorted(FIXTURES.glob("**/input.py"))
@@ -159,3 +160,24 @@ def test_a_file_the_screens_rule_out_is_not_parsed(tmp_path: Path) -> None:
     settings = load_settings(None, cwd=tmp_path)
     assert not run([tmp_path], settings, Mode.LINT, jobs=1).errors
     assert run([tmp_path], settings, Mode.LINT, jobs=1, screens=False).errors
+
+
+def test_other_spellings_finds_every_word_holding_a_non_ascii_letter() -> None:
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in "LIMIT")  # fullwidth letters
+    half, fi = "\u00bd", "\ufb01"  # vulgar fraction one half, ligature fi
+    text = f"{wide} = 1\nx = {wide} + caf\u00e9_2 + {half} + a\u00b7b  # na\u00efve\ns = '{fi}le'\n"
+    assert other_spellings(text) == {"LIMIT": [wide], "1\u20442": [half], "file": [f"{fi}le"]}
+    assert other_spellings("LIMIT = 1\n") == {}
+
+
+@pytest.mark.parametrize(
+    ("words", "lines"),
+    [
+        ([b"limit"], [1, 3, 4]),  # not in "limits" or "_limit"; after a dot it counts
+        ([b"limit", b"limits"], [1, 2, 3, 4]),
+        ([b"LIMIT"], []),
+    ],
+)
+def test_lines_of_finds_whole_words_only(words: list[bytes], lines: list[int]) -> None:
+    source = b"limit = 1\nlimits = _limit\r\nx(limit)\rself.limit=2"
+    assert _lines_of(source, words) == lines
