@@ -16,6 +16,7 @@ from migrator.discovery import Missing, iter_paths
 from migrator.files import WriteError, write_atomic
 from migrator.findings import FileError, Finding
 from migrator.gitstate import DirtyGuard
+from migrator.interrupts import in_worker
 from migrator.kinds import check_file
 from migrator.limits import internal_error, oversize_notice
 from migrator.screen import Screen
@@ -178,6 +179,7 @@ _worker: tuple[_Work, Screen | None] | BaseException | None = None
 
 def _init_worker(work: _Work) -> None:
     global _worker
+    in_worker()
     try:
         _worker = (work, Screen(work.settings.ruleset) if work.screens else None)
     except Exception as exc:  # raised from _work instead: a failing initializer loops forever

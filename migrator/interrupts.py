@@ -19,6 +19,7 @@ HANDLED = (signal.SIGINT, signal.SIGTERM)
 
 _depth = 0  # nesting of deferred() sections in progress
 _pending: int | None = None  # a signal that arrived inside one
+_worker = False  # set in a pool worker by in_worker()
 
 
 class Interrupted(KeyboardInterrupt):
@@ -32,7 +33,25 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     if _depth:
         _pending = signum
         return
+    _stop(signum)
+
+
+def _stop(signum: int) -> None:
+    if _worker:
+        # A worker is stopped by its parent, which reports the interruption: the worker's
+        # own traceback would only be noise on stderr.
+        raise SystemExit(128 + signum)
     raise Interrupted(signum)
+
+
+def in_worker() -> None:
+    """Set up a pool worker: Ctrl-C is the parent's to handle (it then stops the pool), and
+    SIGTERM, the parent stopping the pool, ends the worker quietly once a write in progress
+    has finished."""
+    global _worker
+    _worker = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_signal)
 
 
 @contextmanager
@@ -60,4 +79,4 @@ def deferred() -> Iterator[None]:
         _depth -= 1
         if not _depth and _pending is not None:
             signum, _pending = _pending, None
-            raise Interrupted(signum)
+            _stop(signum)

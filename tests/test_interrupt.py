@@ -58,6 +58,7 @@ def test_an_interrupted_fix_leaves_every_file_whole(tmp_path: Path, signum: int)
 
     assert process.returncode == 128 + signum, err
     assert "interrupted" in err
+    assert "Traceback" not in err  # the workers, stopped by the pool, exit quietly
     contents = [path.read_bytes() for path in files]
     assert set(contents) <= {SOURCE, FIXED}  # whole files only, old or new
     assert 0 < contents.count(FIXED) < FILES  # the signal did land mid-run
@@ -91,3 +92,21 @@ def test_a_signal_during_a_write_waits_for_the_write(
     assert app.read_bytes() == FIXED  # the write finished before the interrupt was raised
     assert sorted(tmp_path.iterdir()) == [app]
     assert signal.getsignal(signum) == before  # handlers restored
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_worker_stopped_by_its_pool_exits_quietly() -> None:
+    # The pool sends SIGTERM to its workers when it shuts down (at the end of every pooled
+    # run); a worker ignores Ctrl-C, which its parent handles.
+    script = (
+        "import os, signal, time\n"
+        "from migrator.interrupts import in_worker\n"
+        "in_worker()\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "time.sleep(30)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stderr) == (128 + signal.SIGTERM, "")
