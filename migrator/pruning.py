@@ -51,7 +51,6 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 # Unicode word class (a pass over a whole file with that class cost more than parsing it).
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _WORD_CHARACTER = re.compile(r"\w")
-_WORD_REST = re.compile(r"\w*")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _BODIES = ("body", "orelse", "finalbody")
 _SCOPE_DECLARATIONS = (ast.Global, ast.Nonlocal)
@@ -210,10 +209,11 @@ def _non_ascii_words(text: str) -> set[str]:
         for at in range(max(run.start(), end), run.end()):
             if at < end or not _WORD_CHARACTER.match(text, at):
                 continue
-            start = at
+            start, end = at, at + 1
             while start and _WORD_CHARACTER.match(text, start - 1):
                 start -= 1
-            end = _WORD_REST.match(text, at).end()
+            while _WORD_CHARACTER.match(text, end):
+                end += 1
             words.add(text[start:end])
     return words
 
