@@ -146,6 +146,10 @@ def _pooled(items: Iterable[_Item], work: _Work, jobs: int) -> Iterator[FileOutc
             for item, outcome in zip(batch, outcomes):
                 # A clean file: only counted, so its path is left as discovery gave it.
                 yield outcome or FileOutcome(str(item), checked=True)
+        # Let the workers finish on their own: leaving the block would stop them with
+        # SIGTERM, which is for a run cut short.
+        pool.close()
+        pool.join()
 
 
 class _Batches:

@@ -33,25 +33,21 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     if _depth:
         _pending = signum
         return
-    _stop(signum)
-
-
-def _stop(signum: int) -> None:
-    if _worker:
-        # A worker is stopped by its parent, which reports the interruption: the worker's
-        # own traceback would only be noise on stderr.
-        raise SystemExit(128 + signum)
     raise Interrupted(signum)
 
 
 def in_worker() -> None:
     """Set up a pool worker: Ctrl-C is the parent's to handle (it then stops the pool), and
-    SIGTERM, the parent stopping the pool, ends the worker quietly once a write in progress
-    has finished."""
+    SIGTERM, the parent stopping the pool, ends the worker as it does by default, except
+    inside ``deferred()``, which holds it until the write in progress has finished.
+
+    A Python-level handler will not do in a worker: a signal that lands just before the
+    worker blocks on the pool's queue lock is never acted on, and the pool waits forever.
+    """
     global _worker
     _worker = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager
@@ -70,8 +66,16 @@ def handle_signals() -> Iterator[None]:
 
 @contextmanager
 def deferred() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM until the block is done, then raise ``Interrupted``."""
+    """Hold SIGINT/SIGTERM until the block is done, then raise ``Interrupted`` (in a pool
+    worker: then end the worker)."""
     global _depth, _pending
+    if _worker and hasattr(signal, "pthread_sigmask"):  # POSIX: the kernel holds it
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        return
     _depth += 1
     try:
         yield
@@ -79,4 +83,4 @@ def deferred() -> Iterator[None]:
         _depth -= 1
         if not _depth and _pending is not None:
             signum, _pending = _pending, None
-            _stop(signum)
+            raise Interrupted(signum)
