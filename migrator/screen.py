@@ -34,12 +34,13 @@ from migrator.ruleset import MAX_MODEL_REF_LENGTH, RuleSet, SnapshotMode
 Number = Union[int, float]
 
 # Whitespace, backslash continuations and comments may stand between a keyword's name and its
-# "="; a comment admits the file rather than being matched through (a nested quantifier could
-# backtrack badly on long comments).
-_KEYWORD_TAIL = rb"[\s\\]*[#=]"
+# "=" (not "==": a comparison gives no value); a comment admits the file rather than being
+# matched through (a nested quantifier could backtrack badly on long comments).
+_KEYWORD_TAIL = rb"[\s\\]*(?:#|=(?!=))"
 _QUOTE = rb"[\"']"
-# A dict key or subscript: the closing quote, then ":" or "]" (or a comment before them).
-_KEY_TAIL = rb"[\s\\]*[#:\]]"
+# A dict key (the closing quote, then ":"), or a subscript assigned to (``d["x"] =`` or
+# ``d["x"]: int =``): a subscript only read gives no value.
+_KEY_TAIL = rb"[\s\\]*(?:[#:]|\][\s\\]*(?:[#:]|=(?!=)))"
 _SKIPPED_BEFORE_VALUE = frozenset(b" \t\f(\"'")
 _VALUE_OPENERS = frozenset(b":=\n\r\\")
 # Where a token must stand to count: anywhere, as a value (after ":", "=" ...), or in a file

@@ -90,6 +90,8 @@ def test_screen_rules_out(source: str) -> None:
         "body = {'model': m, 'max_tokens': 100000}\n",
         "create(**{'max_tokens': 40000})\n",
         "config['max_tokens'] = 40000\n",
+        "config['max_tokens']: int = 40000\n",
+        "config[\n    'max_tokens'\n] = 40000\n",
         "create(max_tokens=40000 if big else 100)\n",
         "create(max_tokens=-(-40000))\n",
         "x = 40000\nx = x * 2\ncreate(max_tokens=x)\n",
@@ -181,3 +183,16 @@ def test_other_spellings_finds_every_word_holding_a_non_ascii_letter() -> None:
 def test_lines_of_finds_whole_words_only(words: list[bytes], lines: list[int]) -> None:
     source = b"limit = 1\nlimits = _limit\r\nx(limit)\rself.limit=2"
     assert _lines_of(source, words) == lines
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "if config['max_tokens'] is None or max_tokens == 100000:\n    pass\n",
+        "n = params['max_output_tokens'] or params [ 'max_tokens' ] + 1\n",
+    ],
+)
+def test_bytes_screen_passes_over_limits_read_or_compared(source: str) -> None:
+    # Only a value given (keyword, dict key, assignment) can be above a limit: such a file
+    # does not even reach the ast screen.
+    assert not SCREEN.bytes_admit(source.encode())
