@@ -47,56 +47,64 @@ class Missing:
 
 
 class _Ignores:
-    """.gitignore files met on the way down plus the config's ``exclude`` patterns."""
+    """.gitignore files met on the way down plus the config's ``exclude`` patterns.
+
+    Paths are absolute strings: this runs for every entry of the tree, and a ``Path`` costs
+    several times the string operations it stands for.
+    """
 
     def __init__(self, root: Path, exclude: Sequence[str], include: Sequence[str] = ()) -> None:
-        self._loaded: set[Path] = set()
-        self._specs: dict[Path, pathspec.GitIgnoreSpec] = {}
-        self._exclude_root = root
+        self._loaded: set[str] = set()
+        # (directory + separator, its patterns), shallowest first: deeper files override.
+        self._specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+        self._root = os.path.normcase(os.path.join(str(root), ""))
         self._exclude = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
         self._include = pathspec.GitIgnoreSpec.from_lines(include) if include else None
         self._locks = pathspec.GitIgnoreSpec.from_lines(LOCK_FILES)
 
-    def included(self, path: Path) -> bool:
+    def included(self, path: str, name: str) -> bool:
         """A non-Python file the walk should check: matches ``include``, is no lock file."""
-        if self._include is None or self._locks.match_file(path.name):
+        if self._include is None or self._locks.match_file(name):
             return False
-        rel = path.relative_to(self._exclude_root) if _under(path, self._exclude_root) else path
-        return bool(self._include.match_file(rel.as_posix()))
+        relative = self._from_root(path)
+        return bool(self._include.match_file(relative or path.replace(os.sep, "/")))
 
-    def load(self, directory: Path) -> None:
+    def load(self, directory: str) -> None:
         if directory in self._loaded:
             return
-        ignore_file = directory / ".gitignore"
-        try:
-            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            lines = []
         self._loaded.add(directory)
+        try:
+            with open(
+                os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace"
+            ) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            return
         if lines:
-            self._specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines)
+            prefix = os.path.join(directory, "")
+            self._specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
+            self._specs.sort(key=lambda item: item[0].count(os.sep))
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
+    def ignored(self, path: str, is_dir: bool) -> bool:
         suffix = "/" if is_dir else ""
-        if self._exclude is not None and _under(path, self._exclude_root):
-            rel = path.relative_to(self._exclude_root).as_posix() + suffix
-            if self._exclude.match_file(rel):
+        if self._exclude is not None:
+            relative = self._from_root(path)
+            if relative is not None and self._exclude.match_file(relative + suffix):
                 return True
-        if not self._specs:  # most walks: no .gitignore anywhere above or below
-            return False
         decision = False
-        # Deeper .gitignore files override shallower ones, as in git. Compared as strings: this
-        # runs for every file, and Path.parents builds a Path per level.
-        text = str(path)
-        for directory, spec in sorted(self._specs.items(), key=lambda item: len(item[0].parts)):
-            prefix = os.path.join(str(directory), "")
-            if not text.startswith(prefix):
-                continue
-            relative = text[len(prefix) :].replace(os.sep, "/")
-            result = spec.check_file(relative + suffix)
-            if result.include is not None:
-                decision = result.include
+        for prefix, spec in self._specs:  # most walks: none at all
+            if path.startswith(prefix):
+                relative = path[len(prefix) :].replace(os.sep, "/")
+                result = spec.check_file(relative + suffix)
+                if result.include is not None:
+                    decision = result.include
         return decision
+
+    def _from_root(self, path: str) -> str | None:
+        """``path`` relative to the project root, with "/" separators; None when outside it."""
+        if not os.path.normcase(path).startswith(self._root):
+            return None
+        return path[len(self._root) :].replace(os.sep, "/")
 
 
 def iter_paths(
@@ -114,45 +122,60 @@ def iter_paths(
     whatever its name or the ignore rules.
     """
     ignores = _Ignores(root.resolve(), exclude, include)
-    seen: set[Path] = set()
+    seen: set[str] = set()  # absolute paths, as the file system compares them
     cwd = os.path.join(os.getcwd(), "")
     for given in paths:
-        absolute = Path(os.path.abspath(given))
-        if absolute.is_file():
-            if absolute not in seen:
-                seen.add(absolute)
+        absolute = os.path.abspath(given)
+        if os.path.isfile(absolute):
+            if os.path.normcase(absolute) not in seen:
+                seen.add(os.path.normcase(absolute))
                 yield given
-        elif absolute.is_dir():
-            for found in _walk(absolute, ignores, tuple(suffixes)):
-                if found not in seen:
-                    seen.add(found)
-                    yield Path(os.path.relpath(found)) if str(found).startswith(cwd) else found
+        elif os.path.isdir(absolute):
+            for found in _walk(Path(absolute), ignores, tuple(suffixes)):
+                if os.path.normcase(found) not in seen:
+                    seen.add(os.path.normcase(found))
+                    # Relative to the current directory when under it, as the user would type it.
+                    yield Path(found[len(cwd) :] if found.startswith(cwd) else found)
         else:
             yield Missing(given)
 
 
-def _walk(top: Path, ignores: _Ignores, suffixes: tuple[str, ...]) -> Iterator[Path]:
+def _walk(top: Path, ignores: _Ignores, suffixes: tuple[str, ...]) -> Iterator[str]:
+    """Files under ``top`` in os.walk's order: a directory's files by name, then each kept
+    subdirectory's in turn.
+
+    ``os.scandir`` tells links and directories apart from the listing itself, without a
+    system call per entry.
+    """
     for ancestor in reversed(_repo_ancestors(top)):
-        ignores.load(ancestor)
-    for dirpath, dirnames, filenames in os.walk(top):
-        here = Path(dirpath)
-        ignores.load(here)
-        kept = []
-        for name in sorted(dirnames):
-            child = here / name
-            if name in SKIPPED_DIRS or (child / "pyvenv.cfg").exists():
+        ignores.load(str(ancestor))
+    pending = [str(top)]
+    while pending:
+        directory = pending.pop()
+        ignores.load(directory)
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:  # unreadable, or gone since it was listed: skipped, as os.walk does
+            continue
+        subdirectories = []
+        for entry in entries:
+            name, path = entry.name, entry.path
+            try:
+                is_dir = entry.is_dir()  # a link to a directory counts as one, as in os.walk
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name in SKIPPED_DIRS or os.path.exists(os.path.join(path, "pyvenv.cfg")):
+                    continue
+                if not entry.is_symlink() and not ignores.ignored(path, is_dir=True):
+                    subdirectories.append(path)
                 continue
-            if child.is_symlink() or ignores.ignored(child, is_dir=True):
+            if not name.endswith(suffixes) and not ignores.included(path, name):
                 continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            child = here / name
-            if not name.endswith(suffixes) and not ignores.included(child):
-                continue
-            if child.is_symlink() or ignores.ignored(child, is_dir=False):
-                continue
-            yield child
+            if not entry.is_symlink() and not ignores.ignored(path, is_dir=False):
+                yield path
+        pending.extend(reversed(subdirectories))
 
 
 def _repo_ancestors(top: Path) -> list[Path]:
@@ -163,11 +186,3 @@ def _repo_ancestors(top: Path) -> list[Path]:
         if (parent / ".git").exists():
             return out
     return []  # not in a git work tree: only .gitignore files inside the walked tree count
-
-
-def _under(path: Path, directory: Path) -> bool:
-    try:
-        path.relative_to(directory)
-    except ValueError:
-        return False
-    return True
