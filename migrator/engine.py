@@ -300,6 +300,9 @@ def unified_diff(path: str, old: bytes, new: bytes, encoding: str) -> str:
 
 def display_path(path: Path) -> str:
     """Relative to the current directory when the file is under it, as the user would type it."""
+    text = os.fspath(path)
+    if not os.path.isabs(text) and os.path.normpath(text) == text and not text.startswith(".."):
+        return text  # already so (the walk gives such paths): no need to ask the file system
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
     if absolute.startswith(cwd + os.sep):

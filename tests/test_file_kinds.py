@@ -47,6 +47,8 @@ def invoke(*args: str) -> tuple[int, str, str]:
         (".env", "env"),
         (".env.example", "env"),
         (".env.local", "env"),
+        (".env.py", "env"),  # a .env.* file first, whatever its last suffix
+        ("pkg/settings.json.py", "python"),
         ("prod.env", "env"),
         ("README.md", "docs"),
         ("index.rst", "docs"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 from pathlib import Path
 
@@ -103,3 +104,12 @@ def test_batches_start_small_and_grow_to_the_largest() -> None:
     assert max(sizes) == 128
     assert sizes == sorted(sizes[:-1]) + sizes[-1:]  # never smaller again, but for the rest
     assert [p for batch in batches for p in batch] == [str(p) for p in paths]
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [("a/b.py", "a/b.py"), ("./a/b.py", "a/b.py"), ("a/../b.py", "b.py"), ("a//b.py", "a/b.py")],
+)
+def test_paths_are_shown_relative_and_normalised(in_tmp: Path, given: str, shown: str) -> None:
+    assert engine.display_path(Path(given)) == shown.replace("/", os.sep)
+    assert engine.display_path(in_tmp / given) == shown.replace("/", os.sep)

@@ -7,6 +7,7 @@ diff and write code serves all kinds. A name no kind claims is Python.
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import PurePath
 from typing import Protocol
 
@@ -51,7 +52,9 @@ _SUFFIXES = (
 
 def kind_of(path: str | PurePath) -> str:
     """``python``, ``notebook``, ``json``, ``jsonl``, ``yaml``, ``toml``, ``env`` or ``docs``."""
-    name = PurePath(path).name
+    name = os.path.basename(path)
+    if name.endswith(".py") and not name.startswith(".env."):  # most files: no table lookup
+        return "python"
     lower = name.lower()
     for suffix, kind in _SUFFIXES:
         if lower.endswith(suffix):
