@@ -373,17 +373,28 @@ def timed(cmd: list[str], sample: Sample, cwd: Path | None = None) -> None:
     sample.codes.add(result["code"])
 
 
-def tree_rss_mb(cmd: list[str]) -> float:
-    """Peak of the summed RSS of a command and all its descendants, sampled every 10 ms."""
+def tree_memory_mb(cmd: list[str]) -> tuple[float, float | None]:
+    """Peaks of the summed RSS and PSS of a command and its descendants, sampled every 10 ms.
+
+    A sum of RSS counts the pages the workers share with their parent (everything imported
+    before the fork) once per process; PSS splits each shared page among its sharers, so its
+    sum is the memory the run takes. None where /proc has no smaps_rollup.
+    """
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0
+    rss_peak, pss_peak = 0, 0
+    pss_known = True
     while process.poll() is None:
-        peak = max(peak, _family_rss_kb(process.pid))
+        rss, pss = _family_memory_kb(process.pid)
+        rss_peak = max(rss_peak, rss)
+        if pss is None:
+            pss_known = False
+        else:
+            pss_peak = max(pss_peak, pss)
         time.sleep(0.01)
-    return peak / 1024
+    return rss_peak / 1024, (pss_peak / 1024 if pss_known else None)
 
 
-def _family_rss_kb(root: int) -> int:
+def _family_memory_kb(root: int) -> tuple[int, int | None]:
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -407,7 +418,19 @@ def _family_rss_kb(root: int) -> int:
             if parent in family and pid not in family:
                 family.add(pid)
                 grew = True
-    return sum(rss.get(pid, 0) for pid in family)
+    pss: int | None = 0
+    for pid in family:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                rollup = f.read()
+        except FileNotFoundError:  # the process has just ended
+            continue
+        except OSError:  # no smaps_rollup on this kernel
+            pss = None
+            break
+        found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+        pss = None if found is None or pss is None else pss + int(found.group(1))
+    return sum(rss.get(pid, 0) for pid in family), pss
 
 
 def findings(tree: Path) -> tuple[int, int]:
@@ -444,23 +467,28 @@ def bench_tree(
     ruff, grep = samples["ruff E501"].wall, samples["grep -rlE"].wall
     rows = []
     for label, sample in samples.items():
-        tree_mb = tree_rss_mb(commands[label]) if label.startswith("migrator") else None
+        tree_mb: tuple[float | str | None, float | str | None] = ("", "")
+        if label.startswith("migrator"):
+            tree_mb = tree_memory_mb(commands[label])
+        rss_mb, pss_mb = tree_mb
         rows.append(
             f"| {name} | {label} | {files} | {lines} | "
             f"{found if label.startswith('migrator') else ''} | {sample.wall:.3f} | "
             f"{sample.wall / ruff:.2f} | {sample.wall / grep:.1f} | {sample.rss_mb:.0f} | "
-            f"{'' if tree_mb is None else f'{tree_mb:.0f}'} |"
+            f"{_mb(rss_mb)} | {_mb(pss_mb)} |"
         )
     if errors:
-        rows.append(f"| {name} | (migrator: {errors} files could not be parsed) | | | | | | | | |")
+        rows.append(f"| {name} | (migrator: {errors} files could not be parsed) |{' |' * 9}")
     if len(jobs) > 1:
         base = samples[f"migrator -j{jobs[0]}"].wall
         for n in jobs[1:]:
             speedup = base / samples[f"migrator -j{n}"].wall
-            rows.append(
-                f"| {name} | throughput -j{n} / -j{jobs[0]}: {speedup:.2f}x | | | | | | | | |"
-            )
+            rows.append(f"| {name} | throughput -j{n} / -j{jobs[0]}: {speedup:.2f}x |{' |' * 9}")
     return rows, {label: sample.wall for label, sample in samples.items()}
+
+
+def _mb(value: float | str | None) -> str:
+    return value if isinstance(value, str) else "n/a" if value is None else f"{value:.0f}"
 
 
 def sample(tree: Path, target: Path, every: int) -> Path:
@@ -676,8 +704,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     load_before = os.getloadavg()
     lines = [
         "| tree | tool | files | lines | findings | wall s (median) | x ruff | x grep "
-        "| peak RSS MB (largest process) | peak RSS MB (process tree) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| peak RSS MB (largest process) | peak RSS MB (process tree) "
+        "| peak PSS MB (process tree) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     walls: dict[int, dict[str, float]] = {}
     for n, tree in ({} if args.no_table else paths).items():
