@@ -511,10 +511,17 @@ def bench_fixit(tree: Path, label: str, cache: Path, timeout: float, ours: dict[
     rules = cache / "work" / "fixit_rules"
     rules.mkdir(parents=True, exist_ok=True)
     (rules / "migrator_bench_rule.py").write_text(fixit_rule())
-    config = rules / "fixit.toml"
-    config.write_text('[tool.fixit]\nroot = true\nenable = ["migrator_bench_rule"]\n')
-    cmd = [str(venv / "bin" / "fixit"), "--config-file", str(config), "lint", str(tree)]
+    # --rules replaces Fixit's rule set (its built-in rules are on by default, and a config
+    # file applies only to the files under its own directory).
+    fixit = [str(venv / "bin" / "fixit"), "--rules", "migrator_bench_rule", "lint"]
     env = {**os.environ, "PYTHONPATH": str(rules)}
+    probe = rules / "probe" / "probe.py"
+    probe.parent.mkdir(exist_ok=True)
+    probe.write_text('MODEL = "gpt-4o"\n')
+    found = subprocess.run([*fixit, str(probe)], capture_output=True, text=True, env=env)
+    if "RetiringModel" not in found.stdout:
+        return f"fixit lint: the benchmark's rule did not report a probe file: {found.stdout!r}"
+    cmd = [*fixit, str(tree)]
     start = time.perf_counter()
     # Its own session, so that a timeout stops Fixit's worker processes too.
     process = subprocess.Popen(
