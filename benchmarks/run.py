@@ -382,19 +382,17 @@ def tree_memory_mb(cmd: list[str]) -> tuple[float, float | None]:
     """
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     rss_peak, pss_peak = 0, 0
-    pss_known = True
     while process.poll() is None:
         rss, pss = _family_memory_kb(process.pid)
-        rss_peak = max(rss_peak, rss)
-        if pss is None:
-            pss_known = False
-        else:
-            pss_peak = max(pss_peak, pss)
+        rss_peak, pss_peak = max(rss_peak, rss), max(pss_peak, pss)
         time.sleep(0.01)
-    return rss_peak / 1024, (pss_peak / 1024 if pss_known else None)
+    return rss_peak / 1024, (pss_peak / 1024 if _HAS_PSS else None)
 
 
-def _family_memory_kb(root: int) -> tuple[int, int | None]:
+_HAS_PSS = os.path.exists("/proc/self/smaps_rollup")
+
+
+def _family_memory_kb(root: int) -> tuple[int, int]:
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -418,19 +416,18 @@ def _family_memory_kb(root: int) -> tuple[int, int | None]:
             if parent in family and pid not in family:
                 family.add(pid)
                 grew = True
-    pss: int | None = 0
-    for pid in family:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                rollup = f.read()
-        except FileNotFoundError:  # the process has just ended
-            continue
-        except OSError:  # no smaps_rollup on this kernel
-            pss = None
-            break
-        found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
-        pss = None if found is None or pss is None else pss + int(found.group(1))
-    return sum(rss.get(pid, 0) for pid in family), pss
+    return sum(rss.get(pid, 0) for pid in family), sum(_pss_kb(pid) for pid in family)
+
+
+def _pss_kb(pid: int) -> int:
+    if not _HAS_PSS:
+        return 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            found = re.search(r"^Pss:\s+(\d+) kB", f.read(), re.MULTILINE)
+    except OSError:  # the process has just ended
+        return 0
+    return int(found.group(1)) if found else 0
 
 
 def findings(tree: Path) -> tuple[int, int]:
