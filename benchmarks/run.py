@@ -464,15 +464,15 @@ def bench_tree(
     ruff, grep = samples["ruff E501"].wall, samples["grep -rlE"].wall
     rows = []
     for label, sample in samples.items():
-        tree_mb: tuple[float | str | None, float | str | None] = ("", "")
-        if label.startswith("migrator"):
-            tree_mb = tree_memory_mb(commands[label])
-        rss_mb, pss_mb = tree_mb
+        ours = label.startswith("migrator")
+        tree_mb = " | "
+        if ours:
+            rss_mb, pss_mb = tree_memory_mb(commands[label])
+            tree_mb = f"{rss_mb:.0f} | " + ("n/a" if pss_mb is None else f"{pss_mb:.0f}")
         rows.append(
-            f"| {name} | {label} | {files} | {lines} | "
-            f"{found if label.startswith('migrator') else ''} | {sample.wall:.3f} | "
-            f"{sample.wall / ruff:.2f} | {sample.wall / grep:.1f} | {sample.rss_mb:.0f} | "
-            f"{_mb(rss_mb)} | {_mb(pss_mb)} |"
+            f"| {name} | {label} | {files} | {lines} | {found if ours else ''} | "
+            f"{sample.wall:.3f} | {sample.wall / ruff:.2f} | {sample.wall / grep:.1f} | "
+            f"{sample.rss_mb:.0f} | {tree_mb} |"
         )
     if errors:
         rows.append(f"| {name} | (migrator: {errors} files could not be parsed) |{' |' * 9}")
@@ -482,10 +482,6 @@ def bench_tree(
             speedup = base / samples[f"migrator -j{n}"].wall
             rows.append(f"| {name} | throughput -j{n} / -j{jobs[0]}: {speedup:.2f}x |{' |' * 9}")
     return rows, {label: sample.wall for label, sample in samples.items()}
-
-
-def _mb(value: float | str | None) -> str:
-    return value if isinstance(value, str) else "n/a" if value is None else f"{value:.0f}"
 
 
 def sample(tree: Path, target: Path, every: int) -> Path:

@@ -23,6 +23,7 @@ import ast
 import bisect
 import operator
 import re
+import string
 import warnings
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ _VALUE_OPENERS = frozenset(b":=\n\r\\")
 # that also holds a request body's model key.
 _ANYWHERE, _AS_VALUE, _IN_REQUEST = 0, 1, 2
 # What ``\w`` matches in a bytes pattern: ASCII letters, digits and the underscore.
-_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_WORD_BYTES = frozenset((string.ascii_letters + string.digits + "_").encode())
 # Anchors shorter than this occur too often to be worth a pass of their own.
 _MIN_ANCHOR = 5
 
