@@ -4,18 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Ruff's fix applicability: a safe fix is applied by ``fix``, an unsafe one only with
+# ``--unsafe-fixes``, a display-only one is shown and never applied.
+SAFE = "safe"
+UNSAFE = "unsafe"
+DISPLAY_ONLY = "display-only"
+
 
 @dataclass(frozen=True)
 class Fix:
     """A replacement for the finding's node.
 
     ``replacement`` is the new source text as written (e.g. ``'gpt-4.1'`` with its quotes);
-    ``safe`` fixes are applied by ``fix``, unsafe ones only with ``--unsafe-fixes``.
+    ``safe`` fixes are applied by ``fix``, unsafe ones only with ``--unsafe-fixes``, and a
+    ``display_only`` one never (it shows what a person might write instead).
     """
 
     replacement: str
     safe: bool
-    reason: str = ""  # why an unsafe fix is unsafe
+    reason: str = ""  # why an unsafe or display-only fix is not safe
+    display_only: bool = False
+
+    @property
+    def applicability(self) -> str:
+        if self.display_only:
+            return DISPLAY_ONLY
+        return SAFE if self.safe else UNSAFE
+
+    def applies(self, unsafe_fixes: bool) -> bool:
+        """Whether ``fix`` applies it, given ``--unsafe-fixes``."""
+        if self.display_only:
+            return False
+        return self.safe or unsafe_fixes
 
 
 @dataclass(frozen=True)

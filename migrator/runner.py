@@ -72,7 +72,7 @@ def check_source(
 
 
 def _fixable(result: SourceResult, settings: Settings) -> bool:
-    return any(f.fix is not None and (f.fix.safe or settings.unsafe_fixes) for f in result.findings)
+    return any(f.fix is not None and f.fix.applies(settings.unsafe_fixes) for f in result.findings)
 
 
 def _check(
@@ -111,7 +111,7 @@ def _check(
     result = SourceResult(encoding=module.encoding)
     replacements: dict[int, cst.CSTNode] = {}
     for report, finding in findings:
-        applies = report.fix is not None and (report.fix.safe or settings.unsafe_fixes)
+        applies = report.fix is not None and report.fix.applies(settings.unsafe_fixes)
         if fix and applies and report.new_node is not None:
             replacements[id(report.node)] = report.new_node
             result.fixed.append(finding)

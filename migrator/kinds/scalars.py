@@ -258,7 +258,7 @@ def finish(
             candidate.message,
             candidate.fix,
         )
-        applies = candidate.fix is not None and (candidate.fix.safe or settings.unsafe_fixes)
+        applies = candidate.fix is not None and candidate.fix.applies(settings.unsafe_fixes)
         if fix and applies and candidate.fix is not None:
             edits.append((scalar.start, scalar.end, candidate.fix.replacement))
             expected[(scalar.value, candidate.new_value)] += 1
