@@ -7,6 +7,8 @@ metadata and outputs stay byte for byte, and ``git diff`` shows just the changed
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import replace
@@ -51,12 +53,14 @@ def check_notebook(source: bytes, path: str, settings: Settings, *, fix: bool) -
     chunks = _source_tokens(doc.text)
     result = SourceResult()
     edits: list[tuple[int, int, str]] = []
+    expected: dict[int, str] = {}  # cell index -> its code once fixed, as a .py file fixes it
     for index, _cell in code_cells:
         tokens = chunks.get(index, [])
         if not all(isinstance(t.value, str) for t in tokens):
             result.warnings.append(f"cell {index + 1} skipped: its source is not text")
             continue
-        code = "".join(t.value for t in tokens)
+        code = "".join(str(t.value) for t in tokens)
+        expected[index] = code
         fragment = check_fragment(code, path, settings, fix=fix)
         if fragment.skipped is not None:
             result.warnings.append(f"cell {index + 1} skipped: {fragment.skipped}")
@@ -68,15 +72,18 @@ def check_notebook(source: bytes, path: str, settings: Settings, *, fix: bool) -
         if checked.error is not None:  # the runner's message ends "file left unchanged"
             return _unchanged(result, f"cell {number}: {checked.error}")
         if fragment.new_code is not None:
+            expected[index] = fragment.new_code
             try:
                 edits.extend(_source_edits(doc.text, tokens, fragment.new_code))
             except ValueError as exc:
                 return _unchanged(result, f"cell {number}: {exc}; file left unchanged")
     if edits:
         new_text = apply_edits(doc.text, edits)
-        if not _only_sources_changed(notebook, new_text, code_cells):
+        if not _only_sources_changed(notebook, new_text, expected):
             return _unchanged(
-                result, "the fix would change more than cell sources; file left unchanged"
+                result,
+                "the fixed notebook would not hold the fixed code of every cell "
+                "(an internal error); file left unchanged",
             )
         result.new_source = doc.encode(new_text)
     return result
@@ -119,36 +126,62 @@ def _in_cell(findings: Sequence[Finding], number: int) -> list[Finding]:
 def _source_edits(text: str, tokens: Sequence[Scalar], new_code: str) -> list[tuple[int, int, str]]:
     """Edits to the source strings that turn the cell's code into ``new_code``.
 
-    Line by line: the changed span of each changed line must fall inside one string (true for
-    the one-string-per-line layout every Jupyter tool writes).
+    Every changed span is found in the old code first, then each string is rebuilt from its
+    own old value: one string may hold many lines (nbformat allows a single string per cell),
+    so offsets must never be taken from a string an earlier edit already grew. A span that
+    crosses strings goes into the string where it starts and is cut from the rest.
     """
-    old_code = "".join(t.value for t in tokens)
+    old_code = "".join(str(t.value) for t in tokens)
     old_lines, new_lines = split_lines(old_code), split_lines(new_code)
     if len(old_lines) != len(new_lines):
         raise ValueError("the fix would change the number of lines")
-    values = [str(t.value) for t in tokens]
-    starts = []
-    offset = 0
-    for value in values:
-        starts.append(offset)
-        offset += len(value)
+    changes: list[tuple[int, int, str]] = []  # (start, end) in the old code, and what goes there
     line_start = 0
     for old, new in zip(old_lines, new_lines):
         if old != new:
             head = _common_prefix(old, new)
             tail = _common_prefix(old[head:][::-1], new[head:][::-1])
-            span = (line_start + head, line_start + len(old) - tail)
-            middle = new[head : len(new) - tail]
-            index = _token_holding(starts, values, span)
-            local = span[0] - starts[index]
-            value = values[index]
-            values[index] = value[:local] + middle + value[local + span[1] - span[0] :]
+            changes.append(
+                (line_start + head, line_start + len(old) - tail, new[head : len(new) - tail])
+            )
         line_start += len(old)
+    values = [str(t.value) for t in tokens]
+    rebuilt = _rebuild(values, changes)
     return [
-        (t.start, t.end, _encode_like(text[t.start : t.end], str(t.value), new))
-        for t, new in zip(tokens, values)
-        if new != t.value
+        (t.start, t.end, _encode_like(text[t.start : t.end], old, new))
+        for t, old, new in zip(tokens, values, rebuilt)
+        if new != old
     ]
+
+
+def _rebuild(values: Sequence[str], changes: Sequence[tuple[int, int, str]]) -> list[str]:
+    """``values`` (consecutive pieces of one text) with ``changes`` (sorted, disjoint spans of
+    that text and their replacements) applied, each piece keeping its place."""
+    starts = list(itertools.accumulate((len(v) for v in values[:-1]), initial=0))
+
+    def owner(position: int) -> int:
+        # The last piece starting at or before the position: a span at a boundary goes into
+        # the piece that follows it, and one at the very end into the last piece.
+        return max(bisect.bisect_right(starts, position) - 1, 0)
+
+    out = []
+    for index, (start, value) in enumerate(zip(starts, values)):
+        end = start + len(value)
+        parts = []
+        kept_from = start
+        for span_start, span_end, middle in changes:
+            owned = owner(span_start) == index
+            if span_start >= end and not owned:
+                break
+            low, high = max(span_start, start), min(span_end, end)
+            if low > kept_from:
+                parts.append(value[kept_from - start : low - start])
+            if owned:
+                parts.append(middle)
+            kept_from = max(kept_from, high)
+        parts.append(value[kept_from - start :])
+        out.append("".join(parts))
+    return out
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -160,13 +193,6 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _token_holding(starts: list[int], values: list[str], span: tuple[int, int]) -> int:
-    for index, start in enumerate(starts):
-        if start <= span[0] and span[1] <= start + len(values[index]):
-            return index
-    raise ValueError("a changed line is split across source strings")
-
-
 def _encode_like(raw: str, old: str, new: str) -> str:
     """``new`` as a JSON string, escaped the way ``raw`` (which encodes ``old``) was."""
     for ascii_only in (False, True):
@@ -176,9 +202,10 @@ def _encode_like(raw: str, old: str, new: str) -> str:
 
 
 def _only_sources_changed(
-    notebook: dict[str, Any], new_text: str, code_cells: Sequence[tuple[int, Any]]
+    notebook: dict[str, Any], new_text: str, expected: dict[int, str]
 ) -> bool:
-    """The new text parses to the old notebook except for code cells' sources."""
+    """The last guard before a write: the new text parses to the old notebook but for the
+    code cells' sources, and each cell's code is exactly what fixing it alone gives."""
     try:
         new = json.loads(new_text)
     except ValueError:
@@ -187,14 +214,18 @@ def _only_sources_changed(
         return False
     if len(new["cells"]) != len(notebook["cells"]):
         return False
-    expected = dict(notebook)
-    expected["cells"] = list(notebook["cells"])
-    for index, _ in code_cells:
+    want = dict(notebook)
+    want["cells"] = list(notebook["cells"])
+    for index, code in expected.items():
         cell = new["cells"][index]
         if not isinstance(cell, dict):
             return False
-        expected["cells"][index] = {**notebook["cells"][index], "source": cell.get("source")}
-    return bool(new == expected)
+        source = cell.get("source")
+        joined = source if isinstance(source, str) else "".join(map(str, source or []))
+        if joined != code:
+            return False
+        want["cells"][index] = {**notebook["cells"][index], "source": source}
+    return bool(new == want)
 
 
 def _unchanged(result: SourceResult, error: str) -> SourceResult:
