@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 from pathlib import PurePath
-from typing import Protocol
+from typing import Any, Protocol
 
 from migrator.config import Settings
 from migrator.runner import SourceResult, check_source
@@ -19,6 +19,14 @@ from migrator.screen import Screen
 class Checker(Protocol):
     def __call__(
         self, source: bytes, path: str, settings: Settings, *, fix: bool
+    ) -> SourceResult: ...
+
+
+class FragmentChecker(Protocol):
+    """A checker of a kind that holds Python code: it takes the run's screen."""
+
+    def __call__(
+        self, source: bytes, path: str, settings: Settings, *, fix: bool, screen: Screen | None
     ) -> SourceResult: ...
 
 
@@ -33,6 +41,8 @@ _CHECKERS = {
     "env": ("env_files", "check_env"),
     "docs": ("docs", "check_docs"),
 }
+# Kinds whose checker runs Python fragments and so takes the screen.
+_PYTHON_FRAGMENTS = frozenset({"notebook", "docs"})
 _SUFFIXES = (
     (".ipynb", "notebook"),
     (".jsonl", "jsonl"),
@@ -68,9 +78,13 @@ def checker_for(path: str | PurePath) -> Checker:
     kind = kind_of(path)
     if kind == "python":
         return check_source
-    module, function = _CHECKERS[kind]
-    checker: Checker = getattr(importlib.import_module(f"migrator.kinds.{module}"), function)
+    checker: Checker = _load(kind)
     return checker
+
+
+def _load(kind: str) -> Any:
+    module, function = _CHECKERS[kind]
+    return getattr(importlib.import_module(f"migrator.kinds.{module}"), function)
 
 
 def check_file(
@@ -78,10 +92,15 @@ def check_file(
 ) -> SourceResult:
     """Check one file's bytes with the checker for its kind.
 
-    The ``screen`` (built once per run) is for Python sources; the other kinds have their own
-    cheap "does it mention a model" test before they parse anything.
+    The ``screen`` (built once per run) is for Python code: ``.py`` files, notebook cells and
+    code blocks in docs; the data kinds have their own cheap "does it mention a model" test
+    before they parse anything.
     """
-    checker = checker_for(path)
-    if checker is check_source:
+    kind = kind_of(path)
+    if kind == "python":
         return check_source(source, path, settings, fix=fix, screen=screen)
+    if kind in _PYTHON_FRAGMENTS:
+        fragments: FragmentChecker = _load(kind)
+        return fragments(source, path, settings, fix=fix, screen=screen)
+    checker: Checker = _load(kind)
     return checker(source, path, settings, fix=fix)

@@ -15,6 +15,7 @@ from migrator.config import Settings
 from migrator.kinds.ipython import check_fragment, split_lines
 from migrator.kinds.scalars import Document, skipped
 from migrator.runner import SourceResult
+from migrator.screen import Screen
 
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3"})
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
@@ -41,7 +42,9 @@ class Block:
     indents: tuple[int, ...]
 
 
-def check_docs(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
+def check_docs(
+    source: bytes, path: str, settings: Settings, *, fix: bool, screen: Screen | None = None
+) -> SourceResult:
     """Findings in the document's Python blocks; ``fix`` is ignored: docs are never rewritten."""
     doc = Document.decode(source)
     if isinstance(doc, str):
@@ -50,7 +53,7 @@ def check_docs(source: bytes, path: str, settings: Settings, *, fix: bool) -> So
     blocks = rst_blocks(doc.text) if rst else markdown_blocks(doc.text)
     result = SourceResult()
     for block in blocks:
-        fragment = check_fragment(block.code, path, settings, fix=False)
+        fragment = check_fragment(block.code, path, settings, fix=False, screen=screen)
         if fragment.skipped is not None:
             result.warnings.append(f"code block at line {block.opened} skipped: {fragment.skipped}")
             continue

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from migrator.config import Settings
 from migrator.runner import SourceResult, check_source
+from migrator.screen import Screen
 
 # Cell magics whose body is Python that IPython runs (timed, captured, profiled ...).
 PYTHON_CELL_MAGICS = frozenset(
@@ -61,16 +62,24 @@ def mask(code: str) -> tuple[str, list[int]]:
     return "".join(lines), masked
 
 
-def check_fragment(code: str, path: str, settings: Settings, *, fix: bool) -> Fragment:
-    """Run the Python checks over ``code``, which may hold IPython syntax."""
+def check_fragment(
+    code: str, path: str, settings: Settings, *, fix: bool, screen: Screen | None = None
+) -> Fragment:
+    """Run the Python checks over ``code``, which may hold IPython syntax.
+
+    With a ``screen``, code that cannot hold a finding is not parsed, as for a ``.py`` file.
+    """
     magic = _CELL_MAGIC.match(code)
     if magic and magic.group(1) not in PYTHON_CELL_MAGICS:
         return Fragment(skipped=f"%%{magic.group(1)} cell is not Python")
+    if screen is not None and not screen.bytes_admit(code.encode("utf-8")):
+        # Masking only blanks IPython lines, so it never lets in what the raw code keeps out.
+        return Fragment()
     masked, lines = mask(code)
-    result = _check(masked, path, settings, fix)
+    result = _check(masked, path, settings, fix, screen)
     if lines and _unparsed(result):
         # A line that starts with % can be Python: the continuation of a modulo expression.
-        plain = _check(code, path, settings, fix)
+        plain = _check(code, path, settings, fix, screen)
         if not _unparsed(plain):
             result, lines = plain, []
     if _unparsed(result):
@@ -91,8 +100,10 @@ def check_fragment(code: str, path: str, settings: Settings, *, fix: bool) -> Fr
     return fragment
 
 
-def _check(code: str, path: str, settings: Settings, fix: bool) -> SourceResult:
-    return check_source(code.encode("utf-8"), path, settings, fix=fix)
+def _check(
+    code: str, path: str, settings: Settings, fix: bool, screen: Screen | None
+) -> SourceResult:
+    return check_source(code.encode("utf-8"), path, settings, fix=fix, screen=screen)
 
 
 def _unparsed(result: SourceResult) -> bool:

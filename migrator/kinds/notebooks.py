@@ -20,11 +20,14 @@ from migrator.kinds import jsonscan
 from migrator.kinds.ipython import check_fragment, split_lines
 from migrator.kinds.scalars import Document, Scalar, apply_edits, skipped
 from migrator.runner import SourceResult
+from migrator.screen import Screen
 
 PYTHON = "python"
 
 
-def check_notebook(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:
+def check_notebook(
+    source: bytes, path: str, settings: Settings, *, fix: bool, screen: Screen | None = None
+) -> SourceResult:
     doc = Document.decode(source)
     if isinstance(doc, str):
         return SourceResult(error=f"not a valid notebook: {doc}")
@@ -50,18 +53,20 @@ def check_notebook(source: bytes, path: str, settings: Settings, *, fix: bool) -
     ]
     if not code_cells:
         return SourceResult()
-    chunks = _source_tokens(doc.text)
+    # Where each source string stands in the text: found only once a cell needs an edit, as
+    # scanning the whole notebook costs more than screening every cell.
+    chunks: dict[int, list[Scalar]] | None = None
     result = SourceResult()
     edits: list[tuple[int, int, str]] = []
     expected: dict[int, str] = {}  # cell index -> its code once fixed, as a .py file fixes it
-    for index, _cell in code_cells:
-        tokens = chunks.get(index, [])
-        if not all(isinstance(t.value, str) for t in tokens):
+    for index, cell in code_cells:
+        text = cell["source"]
+        if not isinstance(text, str) and not all(isinstance(line, str) for line in text):
             result.warnings.append(f"cell {index + 1} skipped: its source is not text")
             continue
-        code = "".join(str(t.value) for t in tokens)
+        code = text if isinstance(text, str) else "".join(text)
         expected[index] = code
-        fragment = check_fragment(code, path, settings, fix=fix)
+        fragment = check_fragment(code, path, settings, fix=fix, screen=screen)
         if fragment.skipped is not None:
             result.warnings.append(f"cell {index + 1} skipped: {fragment.skipped}")
             continue
@@ -73,7 +78,12 @@ def check_notebook(source: bytes, path: str, settings: Settings, *, fix: bool) -
             return _unchanged(result, f"cell {number}: {checked.error}")
         if fragment.new_code is not None:
             expected[index] = fragment.new_code
+            if chunks is None:
+                chunks = _source_tokens(doc.text)
+            tokens = chunks.get(index, [])
             try:
+                if "".join(str(t.value) for t in tokens) != code:
+                    raise ValueError("its source strings could not be told apart")
                 edits.extend(_source_edits(doc.text, tokens, fragment.new_code))
             except ValueError as exc:
                 return _unchanged(result, f"cell {number}: {exc}; file left unchanged")
