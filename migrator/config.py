@@ -9,7 +9,7 @@ from typing import Any
 
 from migrator import tomlcompat as tomllib
 from migrator.checks import all_rules
-from migrator.discovery import DEFAULT_INCLUDE, DOCS_INCLUDE
+from migrator.filekinds import DEFAULT_INCLUDE, DOCS_INCLUDE
 from migrator.ruleset import RuleSet, RuleSetError, SnapshotMode
 
 CONFIG_FILE = "pyproject.toml"

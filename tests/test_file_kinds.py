@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from migrator.cli import main
-from migrator.discovery import DEFAULT_INCLUDE, iter_paths
+from migrator.discovery import iter_paths
+from migrator.filekinds import DEFAULT_INCLUDE
 from migrator.kinds import kind_of
 
 
@@ -52,6 +53,9 @@ def invoke(*args: str) -> tuple[int, str, str]:
         ("prod.env", "env"),
         ("README.md", "docs"),
         ("index.rst", "docs"),
+        ("page.mdx", "docs"),
+        ("notes.rest", "docs"),
+        ("stub.pyi", "python"),
     ],
 )
 def test_kind_of(name: str, kind: str) -> None:
@@ -70,6 +74,8 @@ def test_default_walk_picks_up_config_and_data_files(in_tmp: Path) -> None:
         "c.toml",
         "d.json",
         "e.jsonl",
+        "f.ndjson",
+        "prod.env",
         "README.md",
         "notes.txt",
         "nb/.ipynb_checkpoints/nb-checkpoint.ipynb",
@@ -83,7 +89,9 @@ def test_default_walk_picks_up_config_and_data_files(in_tmp: Path) -> None:
         "c.toml",
         "d.json",
         "e.jsonl",
+        "f.ndjson",
         "nb.ipynb",
+        "prod.env",
     ]
 
 
@@ -195,4 +203,17 @@ def test_diff_marks_a_missing_final_newline_and_splits_lines_at_newlines_only(
         '-{"note": "a\u2028b", "model": "gpt-4o"}\n\\ No newline at end of file\n'
         '+{"note": "a\u2028b", "model": "gpt-4.1"}\n\\ No newline at end of file\n'
         '--- a/b.py\n+++ b/b.py\n@@ -1 +1 @@\n-A = "gpt-4o"\n+A = "gpt-4.1"\n'
+    )
+
+
+def test_every_kind_a_walk_picks_up_is_a_kind_the_checker_knows(in_tmp: Path) -> None:
+    # One table: a walk never picks up a file that kind_of would then call by another kind.
+    from migrator.filekinds import DOCS_INCLUDE, KINDS
+
+    for kind in KINDS:
+        for suffix in kind.suffixes:
+            touch(in_tmp, f"{kind.name}/a{suffix}")
+    found = walked(in_tmp, DEFAULT_INCLUDE + DOCS_INCLUDE)
+    assert sorted(kind_of(name) for name in found) == sorted(
+        kind.name for kind in KINDS for _ in kind.suffixes
     )
