@@ -10,7 +10,7 @@ whole file, for lint and for fix.
    lines, comments, columns, line endings and encodings);
 3. generated modules mixing bindings, requests and compound statements (hypothesis);
 4. regressions: minimal sources where the results once differed;
-5. the one intended difference (README, Pruning): an error in a statement no check reads.
+5. the one intended difference (docs/design.md, Pruning): an error in a statement no check reads.
 
 A discrepancy found later belongs in 4, marked ``xfail(strict=True)`` until it is fixed.
 """
@@ -1170,7 +1170,7 @@ def test_regression(source: str, models: dict[str, str] | None, tmp_path: Path) 
 
 
 # -- 5. the intended difference -------------------------------------------------------------------
-# README (Pruning): lint does not parse a statement no check reads, so one LibCST cannot parse
+# docs/design.md (Pruning): lint does not parse a statement no check reads, so one LibCST cannot parse
 # (or that the nesting guard refuses) no longer hides the file's findings; fix parses the whole
 # file and reports the error instead of fixing.
 
