@@ -1,0 +1,170 @@
+"""A persistent cache of per-file results, as Ruff's ``.ruff_cache``.
+
+One file per run configuration (tool version, rule set and the settings that change results,
+digested into a ``key``) under ``<project>/.migrator_cache/``, holding for each file what the
+run learnt from its bytes. An entry is used only when the file is provably unchanged:
+
+- its size, mtime, ctime, inode and device are those recorded (an edit changes the ctime even
+  when the mtime is put back, which ``os.utime`` cannot undo);
+- and when the file was modified too close to the moment its entry was recorded for the
+  timestamps to tell two versions apart (git's "racy" entries), its content hash matches too.
+
+The store is JSON, never pickle: a cache directory shipped inside a hostile repository is only
+data. A corrupt, truncated or foreign file is ignored and rebuilt; a file is replaced
+atomically, so two runs at once never leave a mix (the last one wins); entries of files the run
+did not see are dropped, so the cache never grows without bound.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migrator import __version__
+
+DIRECTORY = ".migrator_cache"
+ENVIRONMENT = "MIGRATOR_CACHE_DIR"
+FORMAT = 1
+# A file modified less than this before its entry was recorded may change again within the
+# timestamp's granularity without its stat changing: its entry is checked by content.
+RACY_NS = 2_000_000_000
+# Refuse to read more than this: a cache is small, a planted huge file is not ours.
+MAX_BYTES = 256 * 1024 * 1024
+_GITIGNORE = "# Created by migrator: the cache is local state, never committed.\n*\n"
+
+
+def cache_key(*parts: str | bytes) -> str:
+    """A digest of what makes results differ: tool version, rule set bytes, settings."""
+    digest = hashlib.sha256(__version__.encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def stamp(info: os.stat_result) -> list[int]:
+    """What says a file is unchanged without reading it."""
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+@dataclass
+class Cache:
+    """Entries by path (as the run names files), loaded from and saved to ``file``."""
+
+    file: Path | None  # None: caching is off (--no-cache, or nowhere to write)
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notice: str | None = None  # said once to the user (a cache that cannot be written)
+    _fresh: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def disabled(cls) -> Cache:
+        return cls(None)
+
+    @classmethod
+    def open(cls, directory: Path, key: str) -> Cache:
+        """The cache for ``key`` in ``directory``; empty when absent, corrupt or foreign."""
+        cache = cls(directory / f"{key}.json.z")
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError, zlib.error):
+            cache._load()
+        return cache
+
+    def _load(self) -> None:
+        assert self.file is not None
+        with open(self.file, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_BYTES:
+                return
+            raw = handle.read(MAX_BYTES + 1)
+        data = json.loads(zlib.decompress(raw))
+        if data["format"] != FORMAT or data["version"] != __version__:
+            return
+        entries = data["entries"]
+        if isinstance(entries, dict) and all(isinstance(e, dict) for e in entries.values()):
+            self.entries = entries
+
+    def get(self, path: str, info: os.stat_result, read: Any = None) -> Any | None:
+        """The value recorded for ``path`` if the file is unchanged since, else None.
+
+        ``read`` (a callable giving the file's bytes) is called only for a racy entry.
+        """
+        entry = self.entries.get(path)
+        if entry is None or entry.get("stamp") != stamp(info):
+            return None
+        seen = entry.get("seen")
+        racy = not isinstance(seen, int) or seen - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS
+        if racy and (read is None or entry.get("hash") != content_hash(read())):
+            return None
+        self._fresh[path] = entry
+        return entry.get("value")
+
+    def put(self, path: str, info: os.stat_result, data: bytes, value: Any) -> None:
+        """Record ``value`` for the file whose stat and bytes were ``info`` and ``data``."""
+        if self.file is not None:
+            entry = {
+                "stamp": stamp(info),
+                "seen": time.time_ns(),
+                "hash": content_hash(data),
+                "value": value,
+            }
+            self._fresh[path] = entry
+
+    def keep(self, paths: Iterable[str]) -> None:
+        """Carry over the entries of files the run saw but did not look up."""
+        for path in paths:
+            if path not in self._fresh and path in self.entries:
+                self._fresh[path] = self.entries[path]
+
+    def save(self) -> None:
+        """Write what this run used or recorded; nothing else survives. A failure to write
+        turns caching off for the run with one notice, never an error."""
+        if self.file is None or self._fresh == self.entries:
+            return
+        payload = {
+            "format": FORMAT,
+            "version": __version__,
+            "entries": self._fresh,
+        }
+        data = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 1)
+        try:
+            _ensure_directory(self.file.parent)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-", suffix=".z")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, self.file)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            self.notice = f"cache not written ({exc.strerror or exc}): {self.file.parent}"
+        self.entries = dict(self._fresh)
+
+
+def _ensure_directory(directory: Path) -> None:
+    """The cache directory, with a ``.gitignore`` holding ``*`` (as ``.ruff_cache`` has)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(_GITIGNORE, encoding="utf-8")
+
+
+def cache_directory(root: Path, configured: str | None) -> Path:
+    """Where the cache lives: ``MIGRATOR_CACHE_DIR``, else ``cache-dir`` from the config
+    (relative to the project root), else ``<root>/.migrator_cache``."""
+    chosen = os.environ.get(ENVIRONMENT) or configured
+    base = Path(chosen) if chosen else Path(DIRECTORY)
+    return base if base.is_absolute() else root / base
