@@ -129,7 +129,7 @@ def _outcomes(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[FileOu
         yield from _pooled(itertools.chain(head, items), work, jobs)
         return
     items = itertools.chain(head, items)
-    screen = Screen(work.settings.ruleset) if work.screens else None
+    screen = Screen.for_settings(work.settings) if work.screens else None
     for item in items:
         yield _process_item(item, work, screen)
 
@@ -185,7 +185,7 @@ def _init_worker(work: _Work) -> None:
     global _worker
     in_worker()
     try:
-        _worker = (work, Screen(work.settings.ruleset) if work.screens else None)
+        _worker = (work, Screen.for_settings(work.settings) if work.screens else None)
     except Exception as exc:  # raised from _work instead: a failing initializer loops forever
         _worker = exc
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from migrator.checks import ALL_CHECKS
+from migrator.checks import selected_checks
 from migrator.checks.base import CheckContext, Report
 from migrator.config import Settings
 from migrator.findings import Finding
@@ -98,7 +98,7 @@ def _check(
 
     context = CheckContext(settings.ruleset, settings.snapshot)
     selected = settings.selected_codes
-    checks = [check(context) for check in ALL_CHECKS if check.codes() & selected]
+    checks = [check(context) for check in selected_checks(selected)]
     try:
         walk(module, checks, context.parents)
     except RecursionError:

@@ -10,11 +10,17 @@ goes through two screens, and only a file both admit is parsed and checked:
    does the file hold a string constant naming a model of the rule set, an output-token
    parameter given a value above the smallest output limit, or a modality marker?
 
-Both are built once per run (per worker) from the RuleSet: there is no second list to keep in
-step. They may admit files without findings; they must never turn away a file with one. The
-argument for each token is next to where it is built. A file ``ast`` cannot parse (syntax newer
-than this interpreter, nesting too deep, a bad encoding) is admitted: LibCST decides, and reports
-the error if it has one.
+Both are built once per run (per worker) from the RuleSet and from what the selected checks
+declare they read (``migrator.triggers``): there is no second list to keep in step. The rule
+set's own readings (model strings, request values) are screened in detail below, and admitted
+files are pruned to them; any other declared name (a keyword, a dict key, a callee, a string)
+is looked for as it is, and a file holding one is checked whole. While a selected check
+declares nothing, every file is admitted whole.
+
+The screens may admit files without findings; they must never turn away a file with one. The
+argument for each token is next to where it is built. A file ``ast`` cannot parse (syntax
+newer than this interpreter, nesting too deep, a bad encoding) is admitted: LibCST decides, and
+reports the error if it has one.
 """
 
 from __future__ import annotations
@@ -27,10 +33,14 @@ import string
 import warnings
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from migrator.pruning import Pruner, constant_text, other_spellings
 from migrator.ruleset import MAX_MODEL_REF_LENGTH, RuleSet, SnapshotMode
+from migrator.triggers import Triggers, TriggerSet
+
+if TYPE_CHECKING:
+    from migrator.config import Settings
 
 Number = Union[int, float]
 
@@ -71,7 +81,13 @@ class Admission:
 class Screen:
     """``admits(source)``: False only when no check can report anything in ``source``."""
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, triggers: Iterable[Triggers | None] | None = None) -> None:
+        """``triggers``: what the selected checks read; by default, every registered check's."""
+        if triggers is None:
+            from migrator.checks import ALL_CHECKS
+
+            triggers = [check.triggers for check in ALL_CHECKS]
+        self.wanted = TriggerSet.of(triggers)
         self.ruleset = ruleset
         self.limit = ruleset.min_output_limit
         requests = ruleset.requests
@@ -96,20 +112,38 @@ class Screen:
             n for n, m in requests.typed_parts.items() if m in nowhere | somewhere
         )
         self._model_ends = tuple(sorted(_model_ids(ruleset)))
-        self._anchors = _anchored_patterns(_bytes_tokens(self))
+        builtin = self.wanted.model_strings or self.wanted.requests
+        self._anchors = _anchored_patterns(_bytes_tokens(self)) if builtin else []
+        self._other_anchors = _anchored_patterns(_declared_tokens(self.wanted.other))
         keys = b"|".join(re.escape(k.encode()) for k in sorted(self.model_parameters)) or b"(?!)"
         self._pruner = Pruner(ruleset)
         self._model_key = re.compile(_QUOTE + b"(?:" + keys + b")" + _QUOTE)
 
     # -- stage 1: bytes ------------------------------------------------------------------------
 
-    def bytes_admit(self, source: bytes) -> bool:
-        return next(self._matches(source), None) is not None
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Screen:
+        """The screen for a run: built from the checks its settings select."""
+        from migrator.checks import selected_checks
 
-    def _matches(self, source: bytes) -> Iterator[int]:
+        checks = selected_checks(settings.selected_codes)
+        return cls(settings.ruleset, [check.triggers for check in checks])
+
+    def bytes_admit(self, source: bytes) -> bool:
+        return (
+            self.wanted.everything
+            or next(self._matches(source), None) is not None
+            or next(self._matches(source, self._other_anchors), None) is not None
+        )
+
+    def _matches(
+        self,
+        source: bytes,
+        anchors: list[tuple[bytes, list[tuple[int, re.Pattern[bytes], int]]]] | None = None,
+    ) -> Iterator[int]:
         """Offsets where a token stands as a finding needs it."""
         find = source.find
-        for anchor, checks in self._anchors:
+        for anchor, checks in self._anchors if anchors is None else anchors:
             at = find(anchor)
             while at != -1:
                 for offset, pattern, context in checks:
@@ -147,16 +181,24 @@ class Screen:
 
     def admit(self, source: bytes) -> Admission | None:
         """None when no check can report anything in ``source``; else what the screens learnt."""
-        if not self.bytes_admit(source):
+        if self.wanted.everything:
+            return Admission(None, requests=True)
+        builtin = next(self._matches(source), None) is not None
+        other = next(self._matches(source, self._other_anchors), None) is not None
+        if not (builtin or other):
             return None
-        return self._ast_admission(source)
+        return self._ast_admission(source, builtin=builtin, other=other)
 
-    def _ast_admission(self, source: bytes) -> Admission | None:
+    def _ast_admission(
+        self, source: bytes, *, builtin: bool = True, other: bool = False
+    ) -> Admission | None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # invalid escapes warn at parse time
                 tree = ast.parse(source)
-            strings, requests = self._candidates(tree, source)
+            if other and _holds_declared(tree, self.wanted.other):
+                return Admission(None, requests=True)  # checked whole: nothing to prune by
+            strings, requests = self._candidates(tree, source) if builtin else (False, False)
         except Exception:  # SyntaxError, ValueError (NUL bytes), RecursionError, MemoryError
             return Admission(None, requests=True)
         if not (strings or requests):
@@ -344,6 +386,46 @@ def _bytes_tokens(screen: Screen) -> list[tuple[str, bytes, int]]:
     for constructor in screen.typed_parts:
         out.append((constructor, re.escape(constructor.encode()), _ANYWHERE))
     return out
+
+
+def _declared_tokens(declared: Triggers) -> list[tuple[str, bytes, int]]:
+    """The bytes screen's tokens for the plain names a check declares (see ``Triggers``)."""
+    out = []
+    for name in declared.keywords:
+        out.append((name, re.escape(name.encode()) + _KEYWORD_TAIL, _ANYWHERE))
+    for name in declared.dict_keys:
+        out.append((name, _QUOTE + re.escape(name.encode()) + _QUOTE + _KEY_TAIL, _ANYWHERE))
+    for name in declared.callees:
+        out.append((name, re.escape(name.encode()) + rb"[\s\\]*\(", _ANYWHERE))
+    for text in declared.strings:
+        out.append((text, _QUOTE + re.escape(text.encode()) + _QUOTE, _ANYWHERE))
+    return out
+
+
+def _holds_declared(tree: ast.AST, declared: Triggers) -> bool:
+    """Does the tree hold one of the declared names where the check reads it?"""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword):
+            if node.arg in declared.keywords:
+                return True
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(_bound_name(target) in declared.keywords for target in targets):
+                return True
+        elif isinstance(node, ast.Dict):
+            if any(constant_text(key) in declared.dict_keys for key in node.keys):
+                return True
+        elif isinstance(node, ast.Subscript):
+            if constant_text(node.slice) in declared.dict_keys:
+                return True
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name in declared.callees:
+                return True
+        elif isinstance(node, ast.Constant) and node.value in declared.strings:
+            return True
+    return False
 
 
 def _anchored_patterns(

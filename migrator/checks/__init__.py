@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from migrator.checks.base import Check, Rule
 from migrator.checks.modalities import Modalities
 from migrator.checks.retiring_models import RetiringModels
 from migrator.checks.token_limits import TokenLimits
 
 ALL_CHECKS: tuple[type[Check], ...] = (RetiringModels, TokenLimits, Modalities)
+
+
+def selected_checks(codes: Container[str]) -> list[type[Check]]:
+    """The checks that report any of ``codes``, in registry order."""
+    return [check for check in ALL_CHECKS if any(code in codes for code in check.codes())]
 
 
 def all_rules() -> list[Rule]:

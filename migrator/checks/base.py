@@ -10,6 +10,7 @@ import libcst as cst
 
 from migrator.findings import Fix
 from migrator.ruleset import RuleSet, SnapshotMode
+from migrator.triggers import Triggers
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class Check(cst.BatchableCSTVisitor):
     """Base class: subclasses declare their ``rules`` and ``visit_<Node>`` methods."""
 
     rules: ClassVar[Sequence[Rule]] = ()
+    # What the check reads, for the screens (see ``migrator.triggers``). None: anything, so
+    # while the check is selected no file is ruled out before the parse.
+    triggers: ClassVar[Triggers | None] = None
 
     def __init__(self, context: CheckContext) -> None:
         super().__init__()

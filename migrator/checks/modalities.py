@@ -11,6 +11,7 @@ from migrator.checks.base import CheckContext, Example, Rule
 from migrator.checks.requests import Kind, RequestCheck, RequestModel, Site, describe
 from migrator.checks.wording import not_supported_by, not_supported_by_any_target, unsupported
 from migrator.strings import literal_value
+from migrator.triggers import Triggers
 
 MIG004 = Rule(
     code="MIG004",
@@ -79,6 +80,7 @@ class _Use:
 
 class Modalities(RequestCheck):
     rules = (MIG004,)
+    triggers = Triggers(requests=True)
 
     def __init__(self, context: CheckContext) -> None:
         super().__init__(context)

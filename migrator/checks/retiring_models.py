@@ -10,6 +10,7 @@ from migrator.checks.base import Check, CheckContext, Example, Rule
 from migrator.findings import Fix
 from migrator.ruleset import Migration, Retirement
 from migrator.strings import literal_value, replacement_literal
+from migrator.triggers import Triggers
 
 MIG001 = Rule(
     code="MIG001",
@@ -116,6 +117,7 @@ class _Pending:
 
 class RetiringModels(Check):
     rules = (MIG001, MIG002)
+    triggers = Triggers(model_strings=True)
 
     def __init__(self, context: CheckContext) -> None:
         super().__init__(context)

@@ -17,6 +17,7 @@ from migrator.checks.wording import (
 )
 from migrator.findings import Fix
 from migrator.strings import literal_value
+from migrator.triggers import Triggers
 
 MIG003 = Rule(
     code="MIG003",
@@ -72,6 +73,7 @@ class _Limit:
 
 class TokenLimits(RequestCheck):
     rules = (MIG003,)
+    triggers = Triggers(requests=True)
 
     def __init__(self, context: CheckContext) -> None:
         super().__init__(context)
