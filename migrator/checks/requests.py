@@ -16,23 +16,13 @@ import libcst as cst
 
 from migrator.bindings import BindingVisitor, Scope, follow, static_str
 from migrator.checks.base import Check, CheckContext
-from migrator.ruleset import RuleSet, Target
+from migrator.checks.judging import ModelInfo, model_info
 from migrator.strings import literal_value
 
 # Splats that point back at themselves (``d = {**d}`` bound once) must not recurse forever.
 _MAX_DEPTH = 8
 # A request and the values it holds are one expression: the search stops at the statement.
 _BOUNDARY = (cst.BaseSmallStatement, cst.BaseStatement)
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """What the rule set says a request will reach after migration."""
-
-    name: str  # a target, or a model with no replacement (which keeps its own abilities)
-    max_output_tokens: int | None
-    inputs: frozenset[str]
-    outputs: frozenset[str]
 
 
 class Kind(Enum):
@@ -46,15 +36,6 @@ class Kind(Enum):
 class RequestModel:
     kind: Kind
     info: ModelInfo | None = None
-
-
-def model_info(ruleset: RuleSet, value: str) -> ModelInfo | None:
-    """What a model string (with any provider prefix) reaches after migration, if known."""
-    reached = ruleset.reached(value)
-    if reached is None:
-        return None
-    limit = reached.max_output_tokens if isinstance(reached, Target) else None
-    return ModelInfo(reached.id, limit, reached.inputs, reached.outputs)
 
 
 OUTSIDE = RequestModel(Kind.OUTSIDE)
