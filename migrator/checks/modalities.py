@@ -8,8 +8,9 @@ import libcst as cst
 
 from migrator.bindings import follow
 from migrator.checks.base import CheckContext, Example, Rule
+from migrator.checks.judging import modality_verdict, supports
 from migrator.checks.requests import Kind, RequestCheck, RequestModel, Site, describe
-from migrator.checks.wording import not_supported_by, not_supported_by_any_target, unsupported
+from migrator.checks.wording import unsupported
 from migrator.strings import literal_value
 from migrator.triggers import Triggers
 
@@ -176,20 +177,12 @@ class Modalities(RequestCheck):
             if any(m.kind is Kind.UNRESOLVED for m in models):
                 names.append("a model not resolved")
             return f"is not supported by {describe(names)}, which this file's requests use"
-        if self._supports(model, use):
+        if model.kind is Kind.OUTSIDE:
             return None
-        if model.kind is Kind.UNRESOLVED:
-            return not_supported_by_any_target()
-        assert model.info is not None
-        abilities = model.info.outputs if use.output else model.info.inputs
-        return not_supported_by(model.info.name, use.output, abilities)
+        return modality_verdict(model.info, use.modality, use.output, self.ruleset)
 
     def _supports(self, model: RequestModel, use: _Use) -> bool:
         """Whether the request could carry ``use``: unknown models get the benefit of the doubt."""
-        if model.kind is Kind.KNOWN:
-            assert model.info is not None
-            return use.modality in (model.info.outputs if use.output else model.info.inputs)
-        if model.kind is Kind.UNRESOLVED:
-            targets = self.ruleset.targets.values()
-            return any(use.modality in (t.outputs if use.output else t.inputs) for t in targets)
+        if model.kind in (Kind.KNOWN, Kind.UNRESOLVED):
+            return supports(model.info, use.modality, use.output, self.ruleset)
         return True

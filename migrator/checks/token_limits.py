@@ -8,12 +8,11 @@ import libcst as cst
 
 from migrator.bindings import static_int
 from migrator.checks.base import CheckContext, Example, Rule
+from migrator.checks.judging import limit_verdict
 from migrator.checks.requests import Kind, RequestCheck, Site, describe
 from migrator.checks.wording import (
     LIMIT_FIX_REASON,
     limit_exceeded,
-    model_limit,
-    unresolved_limit,
 )
 from migrator.findings import Fix
 from migrator.strings import literal_value
@@ -112,14 +111,8 @@ class TokenLimits(RequestCheck):
         """The limit ``value`` exceeds and whose limit it is; None when it is within bounds."""
         floor = self.ruleset.min_output_limit
         model = self.request_model(site)
-        if model.kind is Kind.KNOWN:
-            assert model.info is not None
-            limit = model.info.max_output_tokens
-            if limit is None or value <= limit:
-                return None
-            return limit, model_limit(model.info.name, limit)
-        if model.kind is Kind.UNRESOLVED:
-            return floor, unresolved_limit(floor)
+        if model.kind in (Kind.KNOWN, Kind.UNRESOLVED):
+            return limit_verdict(model.info, value, self.ruleset)
         if model.kind is Kind.OUTSIDE:
             return None
         # No model around the value: it can go to any request in this file. A finding only
