@@ -16,6 +16,7 @@ compared file by file, and start-up on one clean file against ``python -c "impor
     python benchmarks/run.py                              # everything (Fixit takes minutes)
     python benchmarks/run.py --trees 2,3 --runs 3 --no-fixit --no-fix-check
     python benchmarks/run.py --no-table --no-fixit --no-fix-check --verify-screens
+    python benchmarks/run.py --trees 1,2 --no-fixit --no-fix-check --baseline b6f3f03  # before/after
 """
 
 from __future__ import annotations
@@ -305,26 +306,54 @@ def count(tree: Path) -> tuple[int, int]:
 # -- tools --------------------------------------------------------------------------------------
 
 
-def migrator_cmd(*args: str) -> list[str]:
-    script = BIN / "migrator"
-    return [str(script), *args] if script.exists() else [sys.executable, "-m", "migrator", *args]
+def migrator_cmd(*args: str, bin_dir: Path = BIN) -> list[str]:
+    script = bin_dir / "migrator"
+    if script.exists():
+        return [str(script), *args]
+    return [str(bin_dir / "python") if bin_dir != BIN else sys.executable, "-m", "migrator", *args]
 
 
-def ruff_cmd(tree: Path) -> list[str]:
+def baseline_bin(rev: str, cache: Path) -> tuple[str, Path]:
+    """The ``bin`` directory of a virtualenv holding migrator as it was at ``rev`` (built once
+    per commit), for side-by-side runs of the code before and after a change."""
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    home = cache / "baselines" / sha[:12]
+    if not (home / ".done").exists():
+        print(f"building the baseline at {sha[:8]}", file=sys.stderr)
+        shutil.rmtree(home, ignore_errors=True)
+        source = home / "src"
+        source.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", sha], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(home / "venv")], check=True)
+        _pip(home / "venv", [str(source)])
+        (home / ".done").write_text(sha)
+    return sha[:8], home / "venv" / "bin"
+
+
+def sunset_cmd(tree: Path, cache: Path) -> list[str]:
+    """``llm-sunset scan`` (the closest peer on PyPI: a regex scanner), offline."""
+    venv = cache / "tools" / "llm-sunset-venv"
+    if not (venv / "bin" / "llm-sunset").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        _pip(venv, ["llm-sunset"])
+    return [str(venv / "bin" / "llm-sunset"), "scan", "--no-fail", "--offline", str(tree)]
+
+
+def ruff_cmd(tree: Path, cache_dir: Path | None = None) -> list[str]:
+    """Ruff with one rule; ``cache_dir``: its cache kept there between runs (a warm run)."""
     ruff = shutil.which("ruff", path=str(BIN)) or shutil.which("ruff")
     if ruff is None:
         raise SystemExit("ruff not found: pip install -e '.[dev]'")
-    return [
-        ruff,
-        "check",
-        "--select",
-        "E501",
-        "--no-cache",
-        "--isolated",
-        "--exit-zero",
-        "-q",
-        str(tree),
-    ]
+    cache = ["--cache-dir", str(cache_dir)] if cache_dir is not None else ["--no-cache"]
+    return [ruff, "check", "--select", "E501", *cache, "--isolated", "--exit-zero", "-q", str(tree)]
 
 
 def grep_pattern() -> str:
@@ -445,18 +474,35 @@ def findings(tree: Path) -> tuple[int, int]:
 
 
 def bench_tree(
-    name: str, tree: Path, runs: int, jobs: Sequence[int], pattern: str
+    name: str,
+    tree: Path,
+    runs: int,
+    jobs: Sequence[int],
+    pattern: str,
+    cache: Path,
+    baseline: tuple[str, Path] | None = None,
+    peers: bool = True,
 ) -> tuple[list[str], dict[str, float]]:
     files, lines = count(tree)
     found, errors = findings(tree)
+    ruff_cache = cache / "work" / "ruff-cache" / name.replace(" ", "")
     commands: dict[str, list[str]] = {
         "grep -rlE": grep_cmd(tree, pattern),
         "ruff E501": ruff_cmd(tree),
+        "ruff E501 (warm)": ruff_cmd(tree, ruff_cache),
     }
+    if peers:
+        commands["llm-sunset scan"] = sunset_cmd(tree, cache)
+    subprocess.run(ruff_cmd(tree, ruff_cache), capture_output=True)  # fills its cache
     for n in jobs:
         commands[f"migrator -j{n}"] = migrator_cmd(
             "lint", "--exit-zero", "-q", "--jobs", str(n), str(tree)
         )
+        if baseline is not None:
+            label, bin_dir = baseline
+            commands[f"migrator@{label} -j{n}"] = migrator_cmd(
+                "lint", "--exit-zero", "-q", "--jobs", str(n), str(tree), bin_dir=bin_dir
+            )
     samples = {label: Sample() for label in commands}
     for _ in range(runs):
         for label, cmd in commands.items():
@@ -692,12 +738,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="also compare results with and without the ast screen and pruning (minutes)",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also time migrator as it was at this git revision, side by side",
+    )
+    parser.add_argument("--no-peers", action="store_true", help="skip llm-sunset")
     args = parser.parse_args(argv)
     trees = {int(t) for t in args.trees.split(",") if t.strip()}
     jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
     cache: Path = args.cache
     cache.mkdir(parents=True, exist_ok=True)
 
+    baseline = baseline_bin(args.baseline, cache) if args.baseline else None
     builders = {1: build_tree1, 2: build_tree2, 3: build_tree3}
     paths = {n: builders[n](cache) for n in sorted(trees)}
     pattern = grep_pattern()
@@ -710,7 +763,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ]
     walls: dict[int, dict[str, float]] = {}
     for n, tree in ({} if args.no_table else paths).items():
-        rows, walls[n] = bench_tree(f"tree {n}", tree, args.runs, jobs, pattern)
+        rows, walls[n] = bench_tree(
+            f"tree {n}", tree, args.runs, jobs, pattern, cache, baseline, not args.no_peers
+        )
         print("\n".join(rows), file=sys.stderr)  # progress; the whole table comes at the end
         lines += rows
     notes = []
