@@ -16,7 +16,7 @@ compared file by file, and start-up on one clean file against ``python -c "impor
     python benchmarks/run.py                              # everything (Fixit takes minutes)
     python benchmarks/run.py --trees 2,3 --runs 3 --no-fixit --no-fix-check
     python benchmarks/run.py --no-table --no-fixit --no-fix-check --verify-screens
-    python benchmarks/run.py --trees 1,2 --no-fixit --no-fix-check --baseline b6f3f03  # before/after
+    python benchmarks/run.py --trees 1,2 --no-fixit --no-fix-check --baseline b6f3f03
 """
 
 from __future__ import annotations
@@ -459,15 +459,50 @@ def _pss_kb(pid: int) -> int:
     return int(found.group(1)) if found else 0
 
 
-def findings(tree: Path) -> tuple[int, int]:
-    """Findings and file errors that ``migrator lint`` reports on ``tree``."""
+def findings(tree: Path) -> tuple[int, int, list[str]]:
+    """Findings, file errors, and the files with findings that ``migrator lint`` reports."""
     done = subprocess.run(
         migrator_cmd("lint", "--format", "json", "--exit-zero", str(tree)),
         capture_output=True,
         text=True,
     )
     errors = sum(1 for line in done.stderr.splitlines() if ": error: " in line)
-    return len(json.loads(done.stdout or "[]")), errors
+    found = json.loads(done.stdout or "[]")
+    if isinstance(found, dict):  # a JSON object with the findings under a key
+        found = found.get("findings", [])
+    paths = sorted({f["path"] for f in found if isinstance(f, dict) and "path" in f})
+    return len(found), errors, paths
+
+
+# The floor of a tree: LibCST parsing the files with findings and nothing else, over the same
+# number of processes. No checker can report without parsing those.
+_FLOOR = """
+import sys
+from multiprocessing import Pool
+import libcst
+
+def parse(path):
+    with open(path, "rb") as handle:
+        libcst.parse_module(handle.read())
+
+if __name__ == "__main__":
+    jobs, listing = int(sys.argv[1]), sys.argv[2]
+    with open(listing) as handle:
+        paths = handle.read().splitlines()
+    if jobs == 1:
+        for path in paths:
+            parse(path)
+    else:
+        with Pool(jobs) as pool:
+            pool.map(parse, paths, chunksize=8)
+"""
+
+
+def floor_cmd(paths: Sequence[str], jobs: int, work: Path) -> list[str]:
+    listing = work / "floor-files.txt"
+    listing.parent.mkdir(parents=True, exist_ok=True)
+    listing.write_text("".join(f"{p}\n" for p in paths if p.endswith(".py")))
+    return [sys.executable, "-c", _FLOOR, str(jobs), str(listing)]
 
 
 # -- the runs -----------------------------------------------------------------------------------
@@ -484,7 +519,7 @@ def bench_tree(
     peers: bool = True,
 ) -> tuple[list[str], dict[str, float]]:
     files, lines = count(tree)
-    found, errors = findings(tree)
+    found, errors, with_findings = findings(tree)
     ruff_cache = cache / "work" / "ruff-cache" / name.replace(" ", "")
     commands: dict[str, list[str]] = {
         "grep -rlE": grep_cmd(tree, pattern),
@@ -494,6 +529,9 @@ def bench_tree(
     if peers:
         commands["llm-sunset scan"] = sunset_cmd(tree, cache)
     subprocess.run(ruff_cmd(tree, ruff_cache), capture_output=True)  # fills its cache
+    work = cache / "work" / name.replace(" ", "")
+    for n in jobs:
+        commands[f"LibCST floor -j{n}"] = floor_cmd(with_findings, n, work)
     for n in jobs:
         commands[f"migrator -j{n}"] = migrator_cmd(
             "lint", "--exit-zero", "-q", "--jobs", str(n), str(tree)
