@@ -100,7 +100,7 @@ def _check(
     selected = settings.selected_codes
     checks = [check(context) for check in selected_checks(selected)]
     try:
-        walk(module, checks, context.parents)
+        walk(module, [*context.providers.values(), *checks], context.parents)
     except RecursionError:
         return SourceResult(error="too deeply nested to check")
     reports = [r for r in context.reports if r.code in selected]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import libcst as cst
 
 from migrator.findings import Fix
 from migrator.ruleset import RuleSet, SnapshotMode
 from migrator.triggers import Triggers
+
+P = TypeVar("P", bound=cst.BatchableCSTVisitor)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,18 @@ class CheckContext:
     snapshot: SnapshotMode
     parents: list[cst.CSTNode] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
+    # What several checks read, built once per file (as LibCST's metadata providers are): the
+    # traversal walks them ahead of the checks. By class; see ``provider``.
+    providers: dict[Callable[[CheckContext], cst.BatchableCSTVisitor], Any] = field(
+        default_factory=dict
+    )
+
+    def provider(self, kind: Callable[[CheckContext], P]) -> P:
+        """The file's one ``kind`` visitor, made on first use by any check."""
+        found: P | None = self.providers.get(kind)
+        if found is None:
+            found = self.providers[kind] = kind(self)
+        return found
 
     def report(
         self,

@@ -56,15 +56,15 @@ class Site:
     own_splat: bool
 
 
-class RequestCheck(Check, BindingVisitor):
-    """Base for checks that judge values by the model of the request holding them.
+class RequestIndex(BindingVisitor):
+    """What a file's requests name, for every check that judges a value by its request.
 
-    Subclasses implement ``on_call``/``on_dict`` (record candidates with ``self.site(...)``)
-    and ``finish`` (judge them with ``self.request_model(site)`` and ``self.file_models()``).
+    Walked once per file ahead of the checks (``CheckContext.provider``), however many checks
+    read it: the scopes and their bindings, and every place the file names a model.
     """
 
     def __init__(self, context: CheckContext) -> None:
-        super().__init__(context)
+        super().__init__()
         self.ruleset = context.ruleset
         self._model_parameters = context.ruleset.requests.model_parameters
         self._deployment_parameters = context.ruleset.requests.deployment_parameters
@@ -91,14 +91,12 @@ class RequestCheck(Check, BindingVisitor):
                 self._named.append(("unresolved", None, self.scope))
             elif first and not first.keyword and isinstance(first.value, cst.SimpleString):
                 self._named.append(("positional", first.value, self.scope))
-        self.on_call(node)
 
     def visit_Dict(self, node: cst.Dict) -> None:
         for element in node.elements:
             if isinstance(element, cst.DictElement) and self._is_model_key(element.key):
                 self._named.append(("value", element.value, self.scope))
                 break
-        self.on_dict(node)
 
     def _is_model_key(self, key: cst.BaseExpression) -> bool:
         if not isinstance(key, cst.SimpleString):
@@ -106,29 +104,7 @@ class RequestCheck(Check, BindingVisitor):
         value = literal_value(key)
         return value is not None and value in self._model_parameters
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        self.finish()
-
-    def on_call(self, node: cst.Call) -> None:
-        """Record this check's candidates in a call."""
-
-    def on_dict(self, node: cst.Dict) -> None:
-        """Record this check's candidates in a dict literal."""
-
-    def finish(self) -> None:
-        """Judge the recorded candidates and report (called once, at the end of the module)."""
-
-    def site(self, node: cst.CSTNode, *, own_splat: bool) -> Site:
-        """Where ``node`` (being visited) sits: it and its enclosing calls and dicts."""
-        containers = [node] if isinstance(node, (cst.Call, cst.Dict)) else []
-        for parent in reversed(self.context.parents):
-            if isinstance(parent, (cst.Call, cst.Dict)):
-                containers.append(parent)
-            elif isinstance(parent, _BOUNDARY):
-                break
-        return Site(tuple(containers), self.scope, own_splat)
-
-    # -- judging (in finish) -------------------------------------------------------------------
+    # -- judging (in the checks' finish) -------------------------------------------------------
 
     def request_model(self, site: Site) -> RequestModel:
         """The model of the nearest request holding the site; ABSENT if none names one."""
@@ -243,6 +219,62 @@ class RequestCheck(Check, BindingVisitor):
     def _by_name(self, text: str) -> RequestModel:
         info = self.model_info(text)
         return RequestModel(Kind.KNOWN, info) if info is not None else OUTSIDE
+
+
+class RequestCheck(Check):
+    """Base for checks that judge values by the model of the request holding them.
+
+    Subclasses implement ``on_call``/``on_dict`` (record candidates with ``self.site(...)``)
+    and ``finish`` (judge them with ``self.request_model(site)`` and ``self.file_models()``).
+    What the file's requests name comes from the one ``RequestIndex`` the checks share.
+    """
+
+    def __init__(self, context: CheckContext) -> None:
+        super().__init__(context)
+        self.ruleset = context.ruleset
+        self.requests = context.provider(RequestIndex)
+
+    @property
+    def scope(self) -> Scope:
+        """The scope of the node being visited."""
+        return self.requests.scope
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.on_call(node)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        self.on_dict(node)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self.finish()
+
+    def on_call(self, node: cst.Call) -> None:
+        """Record this check's candidates in a call."""
+
+    def on_dict(self, node: cst.Dict) -> None:
+        """Record this check's candidates in a dict literal."""
+
+    def finish(self) -> None:
+        """Judge the recorded candidates and report (called once, at the end of the module)."""
+
+    def site(self, node: cst.CSTNode, *, own_splat: bool) -> Site:
+        """Where ``node`` (being visited) sits: it and its enclosing calls and dicts."""
+        containers = [node] if isinstance(node, (cst.Call, cst.Dict)) else []
+        for parent in reversed(self.context.parents):
+            if isinstance(parent, (cst.Call, cst.Dict)):
+                containers.append(parent)
+            elif isinstance(parent, _BOUNDARY):
+                break
+        return Site(tuple(containers), self.scope, own_splat)
+
+    def request_model(self, site: Site) -> RequestModel:
+        return self.requests.request_model(site)
+
+    def file_models(self) -> list[RequestModel]:
+        return self.requests.file_models()
+
+    def model_info(self, value: str) -> ModelInfo | None:
+        return self.requests.model_info(value)
 
 
 def describe(names: list[str]) -> str:
