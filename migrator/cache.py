@@ -18,15 +18,19 @@ did not see are dropped, so the cache never grows without bound.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime
+import enum
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from migrator import __version__
@@ -50,6 +54,33 @@ def cache_key(*parts: str | bytes) -> str:
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()[:32]
+
+
+def fingerprint(value: Any) -> str:
+    """A canonical text of ``value`` (settings, a rule set), the same in every process: sets
+    sorted, dict keys sorted, dataclasses by field, paths and dates as text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = ",".join(
+            f"{f.name}={fingerprint(getattr(value, f.name))}" for f in dataclasses.fields(value)
+        )
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, dict):
+        items = sorted((fingerprint(k), fingerprint(v)) for k, v in value.items())
+        return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(fingerprint(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(fingerprint(v) for v in value) + "]"
+    if isinstance(value, enum.Enum):
+        return fingerprint(value.value)
+    if isinstance(value, (PurePath, datetime.date)):
+        return repr(str(value))
+    if value is None or isinstance(value, (str, int, float, bool, bytes)):
+        return repr(value)
+    if isinstance(value, re.Pattern):
+        return repr(value.pattern)
+    # Anything else (a compiled matcher, a function) must say what it is made of itself.
+    raise TypeError(f"no fingerprint for {type(value).__name__}")
 
 
 def content_hash(data: bytes) -> str:

@@ -198,3 +198,24 @@ def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert cache_directory(tmp_path, "build/c") == tmp_path / "build" / "c"
     monkeypatch.setenv("MIGRATOR_CACHE_DIR", str(tmp_path / "env"))
     assert cache_directory(tmp_path, "build/c") == tmp_path / "env"
+
+
+def test_the_settings_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
+    # Frozensets of strings iterate in a per-process order (hash randomisation): the key of a
+    # cache must not depend on it, or every run would start cold.
+    script = (
+        "from pathlib import Path; from migrator.config import load_settings; "
+        "from migrator.cache import fingerprint; "
+        "print(fingerprint(load_settings(cwd=Path('/'))))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+    assert len(outputs) == 1
