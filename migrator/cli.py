@@ -6,6 +6,7 @@ not pay for LibCST, and nothing on the lint path imports openai.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -286,7 +287,15 @@ def verify(
     Lists the models with the openai SDK (OPENAI_BASE_URL is honoured). Exit 0 when all
     targets are available, 1 when some are not, 2 when the models cannot be listed.
     """
-    from migrator.verify import VerifyError, active_targets, check_targets, list_models, render
+    from migrator.redaction import redact
+    from migrator.verify import (
+        KEY_VARIABLE,
+        VerifyError,
+        active_targets,
+        check_targets,
+        list_models,
+        render,
+    )
 
     settings = _settings(
         {
@@ -302,7 +311,9 @@ def verify(
     try:
         where, available = list_models(timeout)
     except VerifyError as exc:
-        click.echo(f"migrator: error: {exc}", err=True)
+        # Redacted where raised; again here, so that no path can show the key.
+        message = redact(str(exc), os.environ.get(KEY_VARIABLE, ""))
+        click.echo(f"migrator: error: {message}", err=True)
         sys.exit(EXIT_ERROR)
     checks = check_targets(targets, available)
     click.echo(render(where, len(available), checks), nl=False)

@@ -164,3 +164,147 @@ def test_verify_never_shows_the_api_key(
     assert output.strip(), "an error must say what went wrong"
     assert FAKE_KEY not in output
     assert FAKE_KEY[8:24] not in output  # not even a long piece of it
+
+
+class _Replying(BaseHTTPRequestHandler):
+    """Answers every GET with HTTP 200 and the class's ``body``, whatever it is."""
+
+    body = b""
+    content_type = "application/json"
+    url = ""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", self.content_type)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def replying_server() -> Iterator[type[_Replying]]:
+    handler = type("Handler", (_Replying,), {})
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    handler.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    try:
+        yield handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _verify_process(key: str, base_url: str, cwd: Path, log: str = "") -> tuple[int, str]:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "PYTHON"))},
+        "OPENAI_API_KEY": key,
+        "OPENAI_BASE_URL": base_url,
+        "OPENAI_LOG": log,
+    }
+    done = subprocess.run(
+        [MIGRATOR, "verify"], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def _shows_the_key(output: str, key: str) -> bool:
+    core = key.strip()
+    pieces = [core[i : i + 12] for i in range(0, len(core) - 12)]
+    return any(piece in output for piece in pieces)
+
+
+@pytest.mark.parametrize("ending", ["\r", "\n", "\r\n", " "])
+@pytest.mark.parametrize("log_level", ["", "debug"])
+def test_secrets_verify_hides_a_key_ending_in_a_line_break(
+    tmp_path: Path, replying_server: type[_Replying], ending: str, log_level: str
+) -> None:
+    replying_server.body = b'{"object": "list", "data": []}'
+    key = FAKE_KEY + ending
+    code, output = _verify_process(key, replying_server.url, tmp_path, log_level)
+    assert code == 2, output
+    assert "OPENAI_API_KEY ends with" in output
+    assert "Traceback" not in output
+    assert not _shows_the_key(output, key), output
+
+
+def test_secrets_verify_non_ascii_key_is_a_clear_error(
+    tmp_path: Path, replying_server: type[_Replying]
+) -> None:
+    key = FAKE_KEY[:20] + "é" + FAKE_KEY[20:]
+    code, output = _verify_process(key, replying_server.url, tmp_path)
+    assert code == 2, output
+    assert "OPENAI_API_KEY holds a non-ASCII character at position 21" in output
+    assert "Traceback" not in output
+    assert not _shows_the_key(output, key)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"<html>Welcome to nginx</html>", "text/html"),
+        (b"<html>Welcome to nginx</html>", "application/json"),
+        (b"", "application/json"),
+        (b"\xff\xfe", "application/json"),
+        (b"[]", "application/json"),
+        (b'"models"', "application/json"),
+        (b'{"data": 5}', "application/json"),
+        (b'{"data": [5]}', "application/json"),
+        (b'{"data": [{"name": "gpt-4.1"}]}', "application/json"),
+    ],
+)
+def test_secrets_verify_reply_that_is_not_a_model_list_is_a_clear_error(
+    tmp_path: Path, replying_server: type[_Replying], body: bytes, content_type: str
+) -> None:
+    replying_server.body = body
+    replying_server.content_type = content_type
+    code, output = _verify_process(FAKE_KEY, replying_server.url, tmp_path)
+    assert code == 2, output
+    assert "answered, but not with a list of models" in output
+    assert "Traceback" not in output
+
+
+def test_secrets_verify_redacts_the_header_value_in_library_errors(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, replying_server: type[_Replying]
+) -> None:
+    """Were the key check to miss a case, the HTTP library's own error is still redacted."""
+    import migrator.verify
+
+    monkeypatch.setattr(migrator.verify, "key_problem", lambda key: None)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPENAI_BASE_URL", replying_server.url)
+    for key in (FAKE_KEY + "\r", FAKE_KEY + "\n", "\x01" + FAKE_KEY, FAKE_KEY + "é"):
+        monkeypatch.setenv("OPENAI_API_KEY", key)
+        result = CliRunner().invoke(main, ["verify"])
+        assert result.exit_code == 2, (result.output, result.exception)
+        assert "migrator: error:" in result.stderr
+        assert not _shows_the_key(result.output, key), result.output
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        lambda k: k,
+        repr,
+        lambda k: repr(k.encode()),
+        lambda k: repr(f"Bearer {k}".encode()),
+        lambda k: json.dumps(f"Bearer {k}"),
+        lambda k: __import__("urllib.parse").parse.quote(k),
+        lambda k: __import__("urllib.parse").parse.quote_plus(f"Bearer {k}"),
+        lambda k: k.encode("unicode_escape").decode(),
+    ],
+)
+@pytest.mark.parametrize("key", [FAKE_KEY, FAKE_KEY + "\r\n", "tok\\en/with+odd=chars&é"])
+def test_secrets_redact_masks_every_form_of_the_key(shown, key: str) -> None:
+    from migrator.redaction import redact
+
+    text = f"Illegal header value {shown(key)} in request"
+    masked = redact(text, key)
+    assert "***" in masked
+    assert masked.startswith("Illegal header value ")
+    assert masked.endswith(" in request")
+    assert not _shows_the_key(masked, key) or len(key.strip()) < 12
+    assert key.strip() not in masked
