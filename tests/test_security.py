@@ -93,6 +93,112 @@ def test_nothing_in_the_scanned_tree_is_executed_in_process(
     assert loaded_from_tree == []
 
 
+# -- git, asked by fix's dirty-tree guard, runs no command the repository configures -----------
+
+# Every hook git knows: none should run, whichever git command the guard uses.
+GIT_HOOKS = [
+    "applypatch-msg",
+    "pre-applypatch",
+    "post-applypatch",
+    "pre-commit",
+    "pre-merge-commit",
+    "prepare-commit-msg",
+    "commit-msg",
+    "post-commit",
+    "pre-rebase",
+    "post-checkout",
+    "post-merge",
+    "pre-push",
+    "pre-receive",
+    "update",
+    "proc-receive",
+    "post-receive",
+    "post-update",
+    "reference-transaction",
+    "push-to-checkout",
+    "pre-auto-gc",
+    "post-rewrite",
+    "sendemail-validate",
+    "fsmonitor-watchman",
+    "p4-changelist",
+    "p4-prepare-changelist",
+    "p4-post-changelist",
+    "p4-pre-submit",
+    "post-index-change",
+]
+
+
+def _hostile_repository(root: Path, marker: Path, fsmonitor: bool = True) -> Path:
+    """A repository whose configuration names, for every command git can run, one that leaves
+    a line in ``marker``."""
+    from tests.gitrepo import git, init_repo
+
+    def leaves(what: str) -> str:
+        # "#" comments out the arguments git appends to a shell command.
+        return f"echo {what} >> '{marker}' #"
+
+    repo = init_repo(root)
+    (repo / "app.py").write_text('MODEL = "gpt-4o"\n')
+    (repo / ".gitattributes").write_text("* filter=evil diff=evil merge=evil\n*.py filter=other\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "app")
+    hooks = root.parent / "hooks"
+    hooks.mkdir()
+    for hook in GIT_HOOKS:
+        (hooks / hook).write_text(f"#!/bin/sh\n{leaves(hook)}\n")
+        (hooks / hook).chmod(0o755)
+    settings = {
+        "core.fsmonitor": leaves("fsmonitor"),
+        "core.hooksPath": str(hooks),
+        "core.pager": leaves("pager"),
+        "pager.status": leaves("pager.status"),
+        "core.editor": leaves("editor"),
+        "core.sshCommand": leaves("ssh"),
+        "core.askPass": leaves("askpass"),
+        "credential.helper": f"!{leaves('credential')}",
+        "diff.external": leaves("diff.external"),
+        "filter.evil.clean": leaves("clean"),
+        "filter.evil.smudge": leaves("smudge"),
+        "filter.evil.process": leaves("process"),
+        "filter.evil.required": "true",
+        "diff.evil.textconv": leaves("textconv"),
+        "diff.evil.command": leaves("diff.command"),
+        "merge.evil.driver": leaves("merge"),
+        "include.path": str(root.parent / "included.config"),
+    }
+    if not fsmonitor:  # one that answers "nothing changed" hides what the others would do
+        del settings["core.fsmonitor"]
+    for key, value in settings.items():
+        git(repo, "config", key, value)
+    # A driver defined only in an included file is switched off all the same.
+    (root.parent / "included.config").write_text(
+        f'[filter "other"]\n\tclean = {leaves("included clean")}\n\trequired = true\n'
+    )
+    # A changed time stamp makes git read the file again, through its clean filter.
+    os.utime(repo / "app.py", (1_000_000_000, 1_000_000_000))
+    return repo
+
+
+@pytest.mark.parametrize("case", ["config", "config-without-fsmonitor", "environment"])
+def test_never_run_the_repositorys_code_git_commands_are_switched_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    from tests.gitrepo import isolate_git
+
+    isolate_git(monkeypatch)
+    marker = tmp_path / "RAN"
+    repo = _hostile_repository(tmp_path / "repo", marker, fsmonitor=case == "config")
+    marker.unlink(missing_ok=True)  # the setup's own commits ran some of them
+    monkeypatch.chdir(repo)
+    if case == "environment":  # configuration git would take from the environment is ignored
+        monkeypatch.setenv("GIT_CONFIG_PARAMETERS", f"'core.fsmonitor'='echo env >> {marker} #'")
+        monkeypatch.setenv("GIT_EXTERNAL_DIFF", f"echo external >> '{marker}' #")
+    result = CliRunner().invoke(main, ["fix", "."], catch_exceptions=False)
+    assert not marker.exists(), marker.read_text()
+    assert result.exit_code == 0, result.stderr
+    assert (repo / "app.py").read_text() == 'MODEL = "gpt-4.1"\n'
+
+
 # -- migrator verify: the API key stays secret, also when the server misbehaves ---------------
 
 FAKE_KEY = "sk-proj-FAKEKEY0123456789abcdefTESTONLY"
