@@ -217,6 +217,7 @@ def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False)
     from migrator.colour import use_colour
     from migrator.engine import Mode
     from migrator.formats import FORMATS, fix_summary, statistics, text
+    from migrator.shown_paths import printable
 
     output_format, quiet = options["output_format"], options["quiet"]
     colour = use_colour(sys.stderr if to_stderr else sys.stdout)
@@ -229,11 +230,11 @@ def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False)
             out = FORMATS[output_format](result)
         click.echo(out, nl=False, err=to_stderr, color=colour)
     for error in result.errors:
-        click.echo(f"{error.path}: error: {error.message}", err=True)
+        click.echo(f"{printable(error.path)}: error: {error.message}", err=True)
     for warning in result.warnings:
-        click.echo(f"{warning.path}: warning: {warning.message}", err=True)
+        click.echo(f"{printable(warning.path)}: warning: {warning.message}", err=True)
     for notice in result.notices:
-        click.echo(f"{notice.path}: {notice.message}", err=True)
+        click.echo(f"{printable(notice.path)}: {notice.message}", err=True)
     if output_format == "text" and not quiet:
         click.echo(text.summary(result), err=to_stderr)
         if result.mode is not Mode.LINT:
