@@ -160,7 +160,8 @@ def fix(
     mode = Mode.DIFF if diff else Mode.FIX
     result = _run(mode, options, unsafe_fixes=unsafe_fixes, allow_dirty=allow_dirty)
     if diff:
-        click.echo("".join(result.diffs), nl=False)
+        # Bytes: each file's hunks in its own encoding, as git apply needs them.
+        click.echo(b"".join(result.diffs), nl=False)
     _report(result, options, to_stderr=diff)
     if result.errors:
         sys.exit(EXIT_ERROR)
