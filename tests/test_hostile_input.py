@@ -346,3 +346,40 @@ def test_fix_diff_keeps_bom_latin1_crlf_and_odd_names(tmp_path: Path) -> None:
     fixed = _tree(tmp_path / "runs" / "fixed")
     assert fixed["bom.py"] == b'\xef\xbb\xbfMODEL = "gpt-4.1"\n'
     assert fixed["latin1.py"].endswith(b'NAME = "caf\xe9"\nMODEL = "gpt-4.1"\n')
+
+
+# -- what LibCST cannot parse but Python can is the parser's limit, not the user's error -------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'A = "gpt-4o"\r\nx = 1 \\\r\n',  # a backslash continuation with CRLF at the end
+        b'A = "gpt-4o"\r\nx = 1 \\\r\n\\\r\n',
+    ],
+)
+def test_libcst_rejects_what_cpython_accepts_not_supported_by_the_parser(
+    in_tmp: Path, raw: bytes
+) -> None:
+    compile(raw, "crlf.py", "exec")  # Python accepts it
+    (in_tmp / "crlf.py").write_bytes(raw)
+    for command in ("lint", "fix"):
+        code, _, err = invoke(command, "crlf.py")
+        assert code == 2
+        assert "crlf.py: error: not supported by the parser: Python accepts this file" in err
+        assert "syntax error" not in err
+        assert (in_tmp / "crlf.py").read_bytes() == raw
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'A = "gpt-4o"\nx = 1 \\\n',  # the same with LF: Python refuses it too
+        b'A = "gpt-4o"\ndef (:\n',
+    ],
+)
+def test_real_syntax_errors_are_still_syntax_errors(in_tmp: Path, raw: bytes) -> None:
+    (in_tmp / "bad.py").write_bytes(raw)
+    code, _, err = invoke("lint", "bad.py")
+    assert code == 2
+    assert "bad.py: error: syntax error" in err
