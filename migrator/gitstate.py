@@ -52,6 +52,9 @@ _KEPT_VARIABLES = (
     "GIT_EXEC_PATH",
     # Windows
     "SYSTEMROOT",
+    "SYSTEMDRIVE",
+    "TEMP",
+    "TMP",
     "WINDIR",
     "COMSPEC",
     "PATHEXT",
