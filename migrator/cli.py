@@ -6,6 +6,7 @@ not pay for LibCST, and nothing on the lint path imports openai.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -159,7 +160,8 @@ def fix(
     mode = Mode.DIFF if diff else Mode.FIX
     result = _run(mode, options, unsafe_fixes=unsafe_fixes, allow_dirty=allow_dirty)
     if diff:
-        click.echo("".join(result.diffs), nl=False)
+        # Bytes: each file's hunks in its own encoding, as git apply needs them.
+        click.echo(b"".join(result.diffs), nl=False)
     _report(result, options, to_stderr=diff)
     if result.errors:
         sys.exit(EXIT_ERROR)
@@ -216,6 +218,7 @@ def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False)
     from migrator.colour import use_colour
     from migrator.engine import Mode
     from migrator.formats import FORMATS, fix_summary, statistics, text
+    from migrator.shown_paths import printable
 
     output_format, quiet = options["output_format"], options["quiet"]
     colour = use_colour(sys.stderr if to_stderr else sys.stdout)
@@ -228,11 +231,11 @@ def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False)
             out = FORMATS[output_format](result)
         click.echo(out, nl=False, err=to_stderr, color=colour)
     for error in result.errors:
-        click.echo(f"{error.path}: error: {error.message}", err=True)
+        click.echo(f"{printable(error.path)}: error: {error.message}", err=True)
     for warning in result.warnings:
-        click.echo(f"{warning.path}: warning: {warning.message}", err=True)
+        click.echo(f"{printable(warning.path)}: warning: {warning.message}", err=True)
     for notice in result.notices:
-        click.echo(f"{notice.path}: {notice.message}", err=True)
+        click.echo(f"{printable(notice.path)}: {notice.message}", err=True)
     if output_format == "text" and not quiet:
         click.echo(text.summary(result), err=to_stderr)
         if result.mode is not Mode.LINT:
@@ -286,7 +289,15 @@ def verify(
     Lists the models with the openai SDK (OPENAI_BASE_URL is honoured). Exit 0 when all
     targets are available, 1 when some are not, 2 when the models cannot be listed.
     """
-    from migrator.verify import VerifyError, active_targets, check_targets, list_models, render
+    from migrator.redaction import redact
+    from migrator.verify import (
+        KEY_VARIABLE,
+        VerifyError,
+        active_targets,
+        check_targets,
+        list_models,
+        render,
+    )
 
     settings = _settings(
         {
@@ -302,7 +313,9 @@ def verify(
     try:
         where, available = list_models(timeout)
     except VerifyError as exc:
-        click.echo(f"migrator: error: {exc}", err=True)
+        # Redacted where raised; again here, so that no path can show the key.
+        message = redact(str(exc), os.environ.get(KEY_VARIABLE, ""))
+        click.echo(f"migrator: error: {message}", err=True)
         sys.exit(EXIT_ERROR)
     checks = check_targets(targets, available)
     click.echo(render(where, len(available), checks), nl=False)

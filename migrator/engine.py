@@ -8,7 +8,7 @@ import queue
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Union
 
 from migrator.config import Settings
@@ -48,7 +48,7 @@ class RunResult:
     notices: list[FileError] = field(default_factory=list)  # files skipped on purpose
     files_checked: int = 0
     changed_files: list[str] = field(default_factory=list)
-    diffs: list[str] = field(default_factory=list)
+    diffs: list[bytes] = field(default_factory=list)  # each in its file's own encoding
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)
@@ -70,7 +70,7 @@ class FileOutcome:
     warnings: list[FileError] = field(default_factory=list)
     notices: list[FileError] = field(default_factory=list)
     changed: bool = False
-    diff: str | None = None
+    diff: bytes | None = None
 
 
 def run(
@@ -265,7 +265,7 @@ def process_file(
     if checked.new_source is None:
         return outcome
     if mode is Mode.DIFF:
-        outcome.diff = unified_diff(outcome.path, source, checked.new_source, checked.encoding)
+        outcome.diff = unified_diff(outcome.path, source, checked.new_source)
     else:
         refusal = guard.refusal(path) if guard is not None else None
         try:
@@ -281,21 +281,52 @@ def process_file(
     return outcome
 
 
-def unified_diff(path: str, old: bytes, new: bytes, encoding: str) -> str:
+def unified_diff(path: str, old: bytes, new: bytes) -> bytes:
+    """A unified diff from ``old`` to ``new`` that ``git apply`` takes, byte for byte.
+
+    Made of the files' own bytes, never decoded: a byte-order mark, a latin-1 file's bytes and
+    CRLF line ends stay as they are, so applying the diff writes what ``fix`` writes.
+    """
     import difflib  # only `fix --diff` needs it
 
-    # Lines end at "\n" only, as in git: str.splitlines would also split at U+2028 and the like,
-    # which JSON strings may hold as they are.
-    a = old.decode(encoding, errors="replace").split("\n")
-    b = new.decode(encoding, errors="replace").split("\n")
-    a = [line + "\n" for line in a[:-1]] + ([a[-1]] if a[-1] else [])
-    b = [line + "\n" for line in b[:-1]] + ([b[-1]] if b[-1] else [])
-    lines = difflib.unified_diff(a, b, fromfile=f"a/{path}", tofile=f"b/{path}")
+    lines = difflib.diff_bytes(
+        difflib.unified_diff, _lines(old), _lines(new), diff_path("a", path), diff_path("b", path)
+    )
     # A last line without a newline (common in JSON files) is marked as git marks it, so the
     # next line of the diff does not run on from it.
-    return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    return b"".join(
+        line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n"
+        for line in lines
     )
+
+
+def _lines(source: bytes) -> list[bytes]:
+    # Lines end at "\n" only, as in git: bytes.splitlines would also split at a lone "\r".
+    lines = source.split(b"\n")
+    return [line + b"\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+# Bytes git quotes in a file name, and how (git's quote_c_style).
+_C_ESCAPES = {7: b"\\a", 8: b"\\b", 9: b"\\t", 10: b"\\n", 11: b"\\v", 12: b"\\f", 13: b"\\r"}
+
+
+def diff_path(side: str, path: str) -> bytes:
+    """``side/path`` as git writes it in a diff header: its bytes, C-quoted when it holds a
+    control character, a quote or a backslash (which ``git apply`` unquotes)."""
+    raw = os.fsencode(f"{side}/{PurePath(path).as_posix()}")
+    if not any(byte < 0x20 or byte in b'"\\\x7f' for byte in raw):
+        return raw
+    quoted = bytearray(b'"')
+    for byte in raw:
+        if byte in _C_ESCAPES:
+            quoted += _C_ESCAPES[byte]
+        elif byte in b'"\\':
+            quoted += b"\\" + bytes([byte])
+        elif byte < 0x20 or byte >= 0x7F:
+            quoted += b"\\%03o" % byte
+        else:
+            quoted.append(byte)
+    return bytes(quoted + b'"')
 
 
 def display_path(path: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import codecs
 import gc
 from dataclasses import dataclass, field
@@ -71,6 +72,20 @@ def check_source(
             gc.enable()
 
 
+# LibCST's grammar is not CPython's in every corner (a backslash continuation with CRLF at the
+# end of the file): the user's code is not wrong there, the parser is.
+UNSUPPORTED = "not supported by the parser: Python accepts this file, LibCST cannot parse it"
+
+
+def python_accepts(source: bytes) -> bool:
+    """Whether this interpreter parses ``source`` (only asked once LibCST has refused it)."""
+    try:
+        compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except Exception:  # SyntaxError, ValueError (null bytes), MemoryError on a giant file ...
+        return False
+    return True
+
+
 def _fixable(result: SourceResult, settings: Settings) -> bool:
     return any(f.fix is not None and f.fix.applies(settings.unsafe_fixes) for f in result.findings)
 
@@ -86,12 +101,15 @@ def _check(
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        return SourceResult(
-            error=f"syntax error at {exc.raw_line}:{exc.raw_column + 1}: {exc.message}"
-        )
+        where = f"{exc.raw_line}:{exc.raw_column + 1}: {exc.message}"
+        if python_accepts(source):
+            return SourceResult(error=f"{UNSUPPORTED} (LibCST: {where}); file left unchanged")
+        return SourceResult(error=f"syntax error at {where}")
     except (UnicodeDecodeError, LookupError) as exc:
         return SourceResult(error=f"cannot decode source: {exc}")
     except SyntaxError as exc:  # decoding was checked above: e.g. bytes "b" "s" concatenated
+        if python_accepts(source):
+            return SourceResult(error=f"{UNSUPPORTED} (LibCST: {exc}); file left unchanged")
         return SourceResult(error=f"syntax error: {exc}")
     except RecursionError:
         return SourceResult(error="too deeply nested to parse")

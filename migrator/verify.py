@@ -7,10 +7,12 @@ is never printed, not even inside an error message the server sent back.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from migrator.redaction import redact
 from migrator.ruleset import RuleSet, SnapshotMode
 
 KEY_VARIABLE = "OPENAI_API_KEY"
@@ -36,8 +38,15 @@ def active_targets(ruleset: RuleSet, snapshot: SnapshotMode) -> dict[str, tuple[
 
 
 def list_models(timeout: float) -> tuple[str, frozenset[str]]:
-    """The API's base URL (as shown to the user) and the model IDs the key can use."""
+    """The API's base URL (as shown to the user) and the model IDs the key can use.
+
+    Every failure is a VerifyError whose text went through ``redact``: no exception's own text
+    reaches the user unredacted, whichever library raised it.
+    """
     key = os.environ.get(KEY_VARIABLE, "")
+    problem = key_problem(key)
+    if problem:
+        raise VerifyError(f"{KEY_VARIABLE} {problem}: an HTTP header cannot carry it")
     try:
         import openai
     except ImportError:
@@ -48,22 +57,76 @@ def list_models(timeout: float) -> tuple[str, frozenset[str]]:
         if not key:
             raise VerifyError(f"no API key: set {KEY_VARIABLE}") from None
         raise VerifyError(redact(f"cannot create an OpenAI client: {exc}", key)) from None
-    where = shown_url(str(client.base_url))
+    except Exception as exc:  # e.g. a malformed OPENAI_BASE_URL
+        raise VerifyError(redact(f"cannot create an OpenAI client: {_text(exc)}", key)) from None
+    where = redact(shown_url(str(client.base_url)), key)
     try:
-        models = frozenset(model.id for model in client.models.list())
+        # The raw reply: the SDK's own parsing of an unexpected body ends in AttributeError,
+        # TypeError or JSONDecodeError depending on its shape.
+        body = client.models.with_raw_response.list().content
     except openai.AuthenticationError:
         # The server's own message may quote the key (masked or not): say it in our words.
         message = f"{where} rejected the API key (HTTP 401): check {KEY_VARIABLE}"
         raise VerifyError(message) from None
     except openai.APIConnectionError as exc:  # also timeouts
         cause = exc.__cause__ or exc
-        raise VerifyError(redact(f"cannot connect to {where}: {cause}", key)) from None
+        raise VerifyError(redact(f"cannot connect to {where}: {_text(cause)}", key)) from None
     except openai.APIStatusError as exc:
         message = f"{where} answered HTTP {exc.status_code}: {exc.message}"
         raise VerifyError(redact(message, key)) from None
-    except openai.OpenAIError as exc:
-        raise VerifyError(redact(f"listing models at {where} failed: {exc}", key)) from None
+    except Exception as exc:
+        raise VerifyError(redact(f"listing models at {where} failed: {_text(exc)}", key)) from None
+    models = model_ids(body)
+    if models is None:
+        raise VerifyError(
+            f"{where} answered, but not with a list of models (is OPENAI_BASE_URL the API's "
+            "address, ending in /v1?)"
+        )
     return where, models
+
+
+def model_ids(body: bytes) -> frozenset[str] | None:
+    """The IDs in a ``GET /models`` reply; None if the body is not such a reply."""
+    try:
+        reply = json.loads(body)
+    except ValueError:  # also bytes that are not UTF-8
+        return None
+    data = reply.get("data") if isinstance(reply, dict) else None
+    if not isinstance(data, list):
+        return None
+    ids = [item.get("id") if isinstance(item, dict) else None for item in data]
+    if not all(isinstance(model, str) for model in ids):
+        return None
+    return frozenset(ids)  # type: ignore[arg-type]  # all str, checked above
+
+
+def key_problem(key: str) -> str | None:
+    """What makes ``key`` unsendable, described without showing any of it; None if nothing.
+
+    A key pasted from a file or a CRLF ``.env`` ends in a line break; the HTTP library then
+    refuses the header and quotes it whole in its error.
+    """
+    if key and not _sendable(key[-1]):
+        return f"ends with {_describe(key[-1])}"
+    for index, char in enumerate(key):
+        if not _sendable(char):
+            return f"holds {_describe(char)} at position {index + 1}"
+    return None
+
+
+def _sendable(char: str) -> bool:
+    return "!" <= char <= "~"
+
+
+def _describe(char: str) -> str:
+    names = {"\r": "a carriage return", "\n": "a line break", "\t": "a tab", " ": "a space"}
+    if char in names:
+        return names[char]
+    return "a non-ASCII character" if ord(char) > 0x7E else "a control character"
+
+
+def _text(exc: BaseException) -> str:
+    return f"{exc}" or type(exc).__name__
 
 
 def check_targets(
@@ -88,10 +151,6 @@ def render(where: str, listed: int, checks: list[TargetCheck]) -> str:
     else:
         lines.append(f"All {len(checks)} targets are available.")
     return "\n".join(lines) + "\n"
-
-
-def redact(text: str, key: str) -> str:
-    return text.replace(key, "***") if key else text
 
 
 def shown_url(url: str) -> str:

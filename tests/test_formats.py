@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
 import jsonschema
 import pytest
@@ -246,3 +249,67 @@ def test_notebook_findings_name_the_cell_and_claim_no_file_lines() -> None:
     assert "region" not in entry["locations"][0]["physicalLocation"]
     assert "fixes" not in entry
     assert "nb.ipynb:cell 3: 2:5: MIG001" in junit.render(result)
+
+
+# File names a hostile or careless tree can hold: bytes that are not UTF-8, a terminal escape
+# sequence, a newline that would forge an output line, a bidi override, XML and URI specials.
+HOSTILE_NAMES = [
+    b"bad\xff\xfe.py",
+    b"esc\x1b[31mred.py",
+    b"new\nline.py",
+    b"cr\rtab\t.py",
+    b"del\x7f\x01.py",
+    "bidi\u202etxt.py".encode(),
+    b"xml&<lt>\"'.py",
+    b"odd, name: 100%.py",
+]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+@pytest.mark.parametrize("name", FORMAT_NAMES)
+def test_every_format_escapes_every_file_name(tmp_path: Path, name: str) -> None:
+    from migrator.shown_paths import printable, well_formed
+
+    for raw in HOSTILE_NAMES:
+        (tmp_path / os.fsdecode(raw)).write_bytes(b'MODEL = "gpt-4o"\n')
+        (tmp_path / os.fsdecode(b"broken-" + raw)).write_bytes(b'MODEL = "gpt-4o"\ndef (:\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "migrator", "lint", "--format", name, "."],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert b"Traceback" not in done.stderr
+    for stream in (done.stdout, done.stderr):
+        text = stream.decode("utf-8")  # strict: valid UTF-8, whatever the names
+        assert all(c.isprintable() or c == "\n" for c in text), repr(text)
+    out = done.stdout.decode()
+    names = [os.fsdecode(raw) for raw in HOSTILE_NAMES]
+    broken = [os.fsdecode(b"broken-" + raw) for raw in HOSTILE_NAMES]
+    if name == "text":
+        shown = {path for path, *_ in parse_text(out)}
+        assert shown == {printable(n) for n in names}
+        errors = {line.split(": error: ")[0] for line in done.stderr.decode().splitlines()}
+        assert errors == {printable(n) for n in broken}
+    elif name == "json":
+        assert {path for path, *_ in parse_json(out)} == {well_formed(n) for n in names}
+    elif name == "github":
+        files = {parse_github_line(line)[1]["file"] for line in out.splitlines()}
+        assert files == {printable(n) for n in names + broken}
+    elif name == "sarif":
+        log = json.loads(out)
+        sarif_validator().validate(log)
+        run = log["runs"][0]
+        uris = [
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+        ]
+        notes = run["invocations"][0]["toolExecutionNotifications"]
+        uris += [n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notes]
+        # Percent-encoded bytes: the URI names the very file.
+        assert {unquote_to_bytes(uri) for uri in uris} == {os.fsencode(n) for n in names + broken}
+        assert all(re.fullmatch(r"[A-Za-z0-9%._~/!$&'()*+,;=:@-]+", uri) for uri in uris)
+    else:
+        root = ET.fromstring(done.stdout)
+        files = {case.get("file") for case in root.iter("testcase")}
+        assert files == {printable(n) for n in names + broken}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,11 @@ def test_git_is_asked_once_per_repository(
 
     monkeypatch.setattr(gitstate.subprocess, "run", counting_run)
     assert fix(".", str(other))[0] == 0
-    assert len(calls) == 2
+    # Three questions per repository (its driver config, its status, its flagged files),
+    # whatever the number of files.
+    asked = Counter(command[command.index("-C") + 1] for command in calls)
+    assert len(asked) == 2
+    assert set(asked.values()) == {3}
     assert (other / "c.py").read_text() == NEW
 
 
@@ -159,3 +164,47 @@ def test_parse_status() -> None:
         "/r/conflict.py": gitstate.CONFLICTED,
         "/r/gone.py": gitstate.UNSTAGED,
     }
+
+
+def test_dirty_guard_checks_the_real_path_of_a_symlinked_directory(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    (repo / "pkg").mkdir()
+    app = repo / "pkg" / "app.py"
+    app.write_text(OLD)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "app")
+    app.write_text(OLD + "B = 1  # the user's own edit, not staged\n")
+    inside = repo / "alias"
+    inside.symlink_to("pkg", target_is_directory=True)
+    outside = tmp_path_factory.mktemp("elsewhere") / "link"
+    outside.symlink_to(repo / "pkg", target_is_directory=True)
+
+    guard = DirtyGuard()
+    for link in (inside, outside):
+        assert guard.refusal(link / "app.py") == gitstate.UNSTAGED
+        code, _, err = fix(str(link / "app.py"))
+        assert code == 2
+        assert "not written: the file has unstaged changes" in err
+        assert app.read_text() == OLD + "B = 1  # the user's own edit, not staged\n"
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_dirty_guard_treats_skip_worktree_and_assume_unchanged_as_dirty(
+    repo: Path, flag: str
+) -> None:
+    app = repo / "app.py"
+    app.write_text(OLD)
+    git(repo, "add", "app.py")
+    git(repo, "commit", "-q", "-m", "app")
+    git(repo, "update-index", flag, "app.py")
+    app.write_text(OLD + "B = 1  # a local edit git is told not to look at\n")
+    assert git(repo, "status", "--porcelain") == ""  # invisible to git status
+
+    code, _, err = fix()
+
+    assert code == 2
+    assert app.read_text() == OLD + "B = 1  # a local edit git is told not to look at\n"
+    assert "app.py: error: not written: git is told not to look at this file's changes" in err
+    assert fix("--allow-dirty")[0] == 0
+    assert app.read_text().startswith(NEW)

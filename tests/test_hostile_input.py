@@ -7,25 +7,29 @@ test_cli.py; this file covers the rest.
 from __future__ import annotations
 
 import ast
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from migrator.config import load_settings
 from migrator.nesting import MAX_BRACKETS, MAX_DEPTH, TOO_DEEP, nesting_problem
 from migrator.runner import check_source
+from tests.fixture_cases import FIXTURES
 from tests.test_cli import invoke
 
 GPT4O = b'A = "gpt-4o"\n'
 GPT41 = b'A = "gpt-4.1"\n'
 
 
-def migrator_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def migrator_process(*args: str, cwd: Path, raw: bool = False) -> subprocess.CompletedProcess[Any]:
     """The real command in its own process: a crash there cannot take the test run with it."""
     command = [sys.executable, "-m", "migrator", *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=not raw, timeout=300)
 
 
 # Sources LibCST's native parser overflows the stack on (SIGSEGV, the whole process dies).
@@ -275,3 +279,107 @@ def test_fixed_files_still_parse_with_python(in_tmp: Path) -> None:
     (in_tmp / "a.py").write_bytes(source)
     assert invoke("fix")[0] == 0
     ast.parse((in_tmp / "a.py").read_bytes())
+
+
+# -- fix --diff: the diff applies with git apply and writes exactly what fix writes ------------
+
+
+def _git_apply(patch: bytes, cwd: Path) -> None:
+    env = {"PATH": os.environ["PATH"], "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    done = subprocess.run(
+        ["git", "apply", "--whitespace=nowarn", "-"],
+        input=patch,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def _assert_diff_reproduces_fix(source: Path, tmp_path: Path, *options: str) -> None:
+    for copy in ("diffed", "fixed", "applied"):
+        shutil.copytree(source, tmp_path / copy, symlinks=True)
+    done = migrator_process("fix", "--diff", *options, ".", cwd=tmp_path / "diffed", raw=True)
+    patch = done.stdout
+    assert b"Traceback" not in done.stderr
+    assert _tree(tmp_path / "diffed") == _tree(source)  # --diff writes nothing
+    migrator_process("fix", *options, ".", cwd=tmp_path / "fixed")
+    _git_apply(patch, tmp_path / "applied")
+    fixed, applied = _tree(tmp_path / "fixed"), _tree(tmp_path / "applied")
+    assert fixed != _tree(source), "nothing was fixed: the test proves nothing"
+    assert [name for name in fixed if fixed[name] != applied[name]] == []
+
+
+def test_fix_diff_applies_and_reproduces_fix_for_every_fixture(tmp_path: Path) -> None:
+    # Unsafe fixes too: the most rewrites, in every kind of file the fixtures hold.
+    _assert_diff_reproduces_fix(FIXTURES, tmp_path, "--unsafe-fixes")
+
+
+HOSTILE_DIFF_SOURCES = {
+    "bom.py": b'\xef\xbb\xbfMODEL = "gpt-4o"\n',
+    "bom_crlf.py": b'\xef\xbb\xbfA = "gpt-4o"\r\nB = "gpt-4o-mini"\r\n',
+    "latin1.py": b'# -*- coding: latin-1 -*-\nNAME = "caf\xe9"\nMODEL = "gpt-4o"\n',
+    "cp1252_crlf.py": b'# coding: cp1252\r\nQ = "\x93quoted\x94"\r\nMODEL = "gpt-4o"\r\n',
+    "no_newline.py": b'MODEL = "gpt-4o"',
+    "lone_cr.py": b'A = 1\rMODEL = "gpt-4o"\n',
+    "bom.json": b'\xef\xbb\xbf{"model": "gpt-4o"}\n',
+    "sp ace/x y.py": b'MODEL = "gpt-4o"\n',
+    'q"uote\\back\ttab.py': b'MODEL = "gpt-4o"\n',
+    "caf\xe9.py": b'MODEL = "gpt-4o"\n',
+}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names with tabs and backslashes")
+def test_fix_diff_keeps_bom_latin1_crlf_and_odd_names(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    for name, raw in HOSTILE_DIFF_SOURCES.items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_bytes(raw)
+    _assert_diff_reproduces_fix(source, tmp_path / "runs")
+    fixed = _tree(tmp_path / "runs" / "fixed")
+    assert fixed["bom.py"] == b'\xef\xbb\xbfMODEL = "gpt-4.1"\n'
+    assert fixed["latin1.py"].endswith(b'NAME = "caf\xe9"\nMODEL = "gpt-4.1"\n')
+
+
+# -- what LibCST cannot parse but Python can is the parser's limit, not the user's error -------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'A = "gpt-4o"\r\nx = 1 \\\r\n',  # a backslash continuation with CRLF at the end
+        b'A = "gpt-4o"\r\nx = 1 \\\r\n\\\r\n',
+    ],
+)
+def test_libcst_rejects_what_cpython_accepts_not_supported_by_the_parser(
+    in_tmp: Path, raw: bytes
+) -> None:
+    compile(raw, "crlf.py", "exec")  # Python accepts it
+    (in_tmp / "crlf.py").write_bytes(raw)
+    for command in ("lint", "fix"):
+        code, _, err = invoke(command, "crlf.py")
+        assert code == 2
+        assert "crlf.py: error: not supported by the parser: Python accepts this file" in err
+        assert "syntax error" not in err
+        assert (in_tmp / "crlf.py").read_bytes() == raw
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'A = "gpt-4o"\nx = 1 \\\n',  # the same with LF: Python refuses it too
+        b'A = "gpt-4o"\ndef (:\n',
+    ],
+)
+def test_real_syntax_errors_are_still_syntax_errors(in_tmp: Path, raw: bytes) -> None:
+    (in_tmp / "bad.py").write_bytes(raw)
+    code, _, err = invoke("lint", "bad.py")
+    assert code == 2
+    assert "bad.py: error: syntax error" in err

@@ -10,6 +10,7 @@ from __future__ import annotations
 from migrator.engine import RunResult
 from migrator.findings import Finding
 from migrator.formats.text import unsafe_note
+from migrator.shown_paths import printable
 
 
 def escape_data(value: str) -> str:
@@ -31,11 +32,11 @@ def finding_command(finding: Finding) -> str:
         message += " (fixable with 'migrator fix')"
     if finding.cell is not None:
         # Lines count within the notebook cell, not the .ipynb file: annotate the file.
-        return command("error", message, file=finding.path, title=finding.code)
+        return command("error", message, file=printable(finding.path), title=finding.code)
     return command(
         "error",
         message,
-        file=finding.path,
+        file=printable(finding.path),
         line=finding.line,
         col=finding.column,
         endLine=finding.end_line,
@@ -46,5 +47,7 @@ def finding_command(finding: Finding) -> str:
 
 def render(result: RunResult) -> str:
     lines = [finding_command(f) for f in result.findings]
-    lines += [command("error", e.message, file=e.path, title="migrator") for e in result.errors]
+    lines += [
+        command("error", e.message, file=printable(e.path), title="migrator") for e in result.errors
+    ]
     return "".join(line + "\n" for line in lines)

@@ -7,10 +7,11 @@ from typing import Any
 
 from migrator.engine import RunResult
 from migrator.findings import Finding
+from migrator.shown_paths import well_formed
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    where: dict[str, Any] = {"path": finding.path}
+    where: dict[str, Any] = {"path": well_formed(finding.path)}
     if finding.cell is not None:
         where["cell"] = finding.cell  # notebooks only: line and column count within the cell
     return {

@@ -12,12 +12,15 @@ from itertools import groupby
 
 from migrator.engine import RunResult
 from migrator.formats.text import unsafe_note
+from migrator.shown_paths import printable
 
 
 def render(result: RunResult) -> str:
     suites = ET.Element("testsuites", name="migrator")
     total = failures = 0
-    for path, group in groupby(result.findings, key=lambda f: f.path):
+    for raw_path, group in groupby(result.findings, key=lambda f: f.path):
+        # XML 1.0 cannot hold most control characters, not even as references.
+        path = printable(raw_path)
         findings = list(group)
         suite = ET.SubElement(
             suites, "testsuite", name=path, tests=str(len(findings)), failures=str(len(findings))
@@ -31,9 +34,10 @@ def render(result: RunResult) -> str:
                 file=path,
                 line=str(f.line),
             )
-            failure = ET.SubElement(case, "failure", message=f.message, type=f.code)
+            message = printable(f.message)
+            failure = ET.SubElement(case, "failure", message=message, type=f.code)
             failure.text = (
-                f"{path}:{f.cell_prefix}{f.line}:{f.column}: {f.code} {f.message}{unsafe_note(f)}"
+                f"{path}:{f.cell_prefix}{f.line}:{f.column}: {f.code} {message}{unsafe_note(f)}"
             )
         total += len(findings)
         failures += len(findings)
@@ -46,8 +50,9 @@ def render(result: RunResult) -> str:
             errors=str(len(result.errors)),
         )
         for e in result.errors:
-            case = ET.SubElement(suite, "testcase", name=e.path, classname=e.path, file=e.path)
-            ET.SubElement(case, "error", message=e.message).text = f"{e.path}: {e.message}"
+            path, message = printable(e.path), printable(e.message)
+            case = ET.SubElement(suite, "testcase", name=path, classname=path, file=path)
+            ET.SubElement(case, "error", message=message).text = f"{path}: {message}"
         total += len(result.errors)
     if total == 0:
         suite = ET.SubElement(suites, "testsuite", name="migrator", tests="1", failures="0")

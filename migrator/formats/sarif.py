@@ -11,7 +11,6 @@ import json
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from migrator import __version__
 from migrator.checks import all_rules
@@ -20,6 +19,7 @@ from migrator.engine import RunResult
 from migrator.explain import FIX_SAFETY, explain, explain_markdown
 from migrator.findings import Finding
 from migrator.formats.text import unsafe_note
+from migrator.shown_paths import uri_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SOURCE_ROOT = "%SRCROOT%"
@@ -118,4 +118,4 @@ def _result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
 def _artifact(path: str) -> dict[str, str]:
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(Path(path).as_posix()), "uriBaseId": SOURCE_ROOT}
+    return {"uri": uri_path(path), "uriBaseId": SOURCE_ROOT}

@@ -8,6 +8,7 @@ import click
 
 from migrator.engine import Mode, RunResult
 from migrator.findings import Finding
+from migrator.shown_paths import printable
 
 
 def finding_line(finding: Finding, colour: bool = False) -> str:
@@ -15,7 +16,7 @@ def finding_line(finding: Finding, colour: bool = False) -> str:
     if finding.fix is not None and finding.fix.safe:
         mark = _style("[*]", colour, fg="cyan") + " "
     cell = f"cell {finding.cell}:" if finding.cell is not None else ""
-    where = f"{finding.path}:{cell}{finding.line}:{finding.column}:"
+    where = f"{printable(finding.path)}:{cell}{finding.line}:{finding.column}:"
     return (
         f"{_style(where, colour, bold=True)} {_style(finding.code, colour, fg='red', bold=True)} "
         f"{mark}{finding.message}{unsafe_note(finding)}"
