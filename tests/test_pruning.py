@@ -1170,9 +1170,9 @@ def test_regression(source: str, models: dict[str, str] | None, tmp_path: Path) 
 
 
 # -- 5. the intended difference -------------------------------------------------------------------
-# docs/design.md (Pruning): lint does not parse a statement no check reads, so one LibCST cannot parse
-# (or that the nesting guard refuses) no longer hides the file's findings; fix parses the whole
-# file and reports the error instead of fixing.
+# docs/design.md (Pruning): lint does not parse a statement no check reads, so one LibCST
+# cannot parse (or that the nesting guard refuses) no longer hides the file's findings; fix
+# parses the whole file and reports the error instead of fixing.
 
 FINDING = 'client.chat.completions.create(model="gpt-4o")\n'
 
