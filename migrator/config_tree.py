@@ -30,8 +30,10 @@ class ConfigTree:
         self._overrides = dict(overrides) if overrides is not None else None
         self._nearest: dict[str, str | None] = {}  # directory -> its config file, if any
         self._loaded: dict[str, Settings | Problem] = {}
-        if base.config_path is not None:
-            self._loaded[os.path.abspath(base.config_path)] = base
+        if base.config_path is not None:  # found and read already
+            path = os.path.abspath(base.config_path)
+            self._loaded[path] = base
+            self._nearest[os.path.dirname(path)] = path
 
     def for_directory(self, directory: str) -> Settings | Problem:
         """The settings of files in ``directory`` (absolute), or why its config is unusable."""
