@@ -167,10 +167,12 @@ class _Ignores:
         ancestors = _repo_ancestors(Path(path))
         for ancestor in reversed(ancestors):
             self.load(str(ancestor))
-        tops = [os.path.normcase(str(a)) for a in ancestors[-1:]] + [specs.root.rstrip(os.sep)]
-        top = min(tops, key=len)
+        here = os.path.normcase(os.path.join(directory, ""))
+        tops = [os.path.normcase(os.path.join(str(a), "")) for a in ancestors[-1:]]
+        tops = [top for top in [*tops, specs.root] if here.startswith(top)]
+        top = min(tops, key=len) if tops else here  # each ends with a separator
         current = directory
-        while os.path.normcase(current).startswith(top) and len(current) > len(top):
+        while len(os.path.join(current, "")) > len(top):
             self.load(current)
             if os.path.basename(current) in SKIPPED_DIRS or self.ignored(current, True, specs):
                 return False
