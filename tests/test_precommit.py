@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from migrator.discovery import DEFAULT_INCLUDE, PYTHON_SUFFIXES
-from migrator.kinds import _SUFFIXES, kind_of
+from migrator.filekinds import DEFAULT_INCLUDE, KINDS, PYTHON, file_kind
 from tests.gitrepo import git, init_repo, isolate_git
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,12 +73,12 @@ def test_hooks_take_every_kind_migrator_checks() -> None:
     """The hooks' files pattern admits every suffix and name the tool gives a kind, so nothing
     passes the hook that `migrator lint` in CI would fail on; --force-exclude then narrows it
     to what a walk checks."""
-    names = [f"pkg/a{suffix}" for suffix in PYTHON_SUFFIXES]
-    names += [f"pkg/a{suffix}" for suffix, _ in _SUFFIXES]
+    names = [f"pkg/a{suffix}" for kind in (PYTHON, *KINDS) for suffix in kind.suffixes]
+    names += [f"pkg/{prefix}local" for kind in KINDS for prefix in kind.prefixes]
     names += [".env", "deploy/.env", ".env.example", "deploy/.env.production"]
     names += ["pkg/" + p.replace("*", "a") for p in DEFAULT_INCLUDE]  # what a walk checks
     others = ["setup.cfg", "README.txt", "Makefile", "pkg/a.pyc", "envfile", "a.envrc"]
-    assert {kind_of(name) for name in names} >= {"python", "notebook", "json", "jsonl", "yaml"}
+    assert {file_kind(name) for name in names} == {PYTHON, *KINDS}
     for hook in HOOKS:
         assert "types_or" not in hook and "types" not in hook, hook["id"]
         pattern = re.compile(hook["files"])
