@@ -239,3 +239,18 @@ def test_internals_live_in_docs() -> None:
         "## Rule reference",
     ]
     assert [README.index(h) for h in order] == sorted(README.index(h) for h in order)
+
+
+def test_license_is_the_mit_text_pyproject_declares_and_the_changelog_has_unreleased() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == {"text": "MIT"}
+    license_text = (ROOT / "LICENSE").read_text()
+    assert license_text.startswith("MIT License\n\nCopyright (c) ")
+    assert "migrator contributors" in license_text.splitlines()[2]
+    assert "Permission is hereby granted, free of charge" in license_text
+    assert 'THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND' in license_text
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert "https://keepachangelog.com/" in changelog
+    sections = re.findall(r"^## \[([^\]]+)\]", changelog, re.M)
+    assert sections[0] == "Unreleased"
+    assert "CHANGELOG.md" in README
