@@ -208,7 +208,10 @@ def anchor(heading: str) -> str:
     return text.replace(" ", "-")
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/design.md", "docs/performance.md"])
+@pytest.mark.parametrize(
+    "doc",
+    ["README.md", "CHANGELOG.md", "docs/design.md", "docs/performance.md", "docs/benchmark.md"],
+)
 def test_links_resolve(doc: str) -> None:
     path = ROOT / doc
     text = path.read_text()
