@@ -210,7 +210,14 @@ def anchor(heading: str) -> str:
 
 @pytest.mark.parametrize(
     "doc",
-    ["README.md", "CHANGELOG.md", "docs/design.md", "docs/performance.md", "docs/benchmark.md"],
+    [
+        "README.md",
+        "CHANGELOG.md",
+        "docs/design.md",
+        "docs/performance.md",
+        "docs/benchmark.md",
+        "docs/extending.md",
+    ],
 )
 def test_links_resolve(doc: str) -> None:
     path = ROOT / doc
