@@ -216,7 +216,6 @@ def anchor(heading: str) -> str:
         "docs/design.md",
         "docs/performance.md",
         "docs/benchmark.md",
-        "docs/extending.md",
     ],
 )
 def test_links_resolve(doc: str) -> None:
