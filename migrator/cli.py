@@ -19,6 +19,7 @@ from migrator import __version__
 
 if TYPE_CHECKING:
     from migrator.config import Settings
+    from migrator.config_tree import ConfigTree
     from migrator.engine import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -86,6 +87,12 @@ def common_options(func: F) -> F:
             "--statistics",
             is_flag=True,
             help="Print the number of findings per code instead of the findings.",
+        ),
+        click.option(
+            "--force-exclude/--no-force-exclude",
+            default=None,
+            help="Apply exclude (and the rest of a walk's file selection) to files named on "
+            "the command line too, as pre-commit names them (default: from the config).",
         ),
         click.option(
             "--jobs",
@@ -180,6 +187,7 @@ def _run(
     if options["statistics"] and options["output_format"] not in ("text", "json"):
         raise click.UsageError("--statistics works with --format text or json")
     settings = _settings(options, unsafe_fixes)
+    configs = _config_tree(settings, options, unsafe_fixes)
     paths = list(options["paths"]) or [Path(".")]
     try:
         with handle_signals(), progress(enabled=not options["quiet"]) as on_file:
@@ -190,28 +198,45 @@ def _run(
                 allow_dirty=allow_dirty,
                 on_file=on_file,
                 jobs=options["jobs"],
+                configs=configs,
             )
     except KeyboardInterrupt as exc:  # SIGINT or SIGTERM: no file is left half-written
         click.echo("migrator: interrupted; each file is either fully fixed or untouched", err=True)
         sys.exit(128 + getattr(exc, "signum", signal.SIGINT))
 
 
+def _overrides(options: dict[str, Any], unsafe_fixes: bool | None) -> dict[str, Any]:
+    """The command line's settings, applied over every config file."""
+    return {
+        "snapshot": options["snapshot"],
+        "select": options["select"] or None,
+        "ignore": options["ignore"],
+        "unsafe_fixes": unsafe_fixes,
+        "rules_path": options["rules_path"],
+        "include_docs": bool(options.get("include_docs")),
+        "force_exclude": options.get("force_exclude"),
+    }
+
+
 def _settings(options: dict[str, Any], unsafe_fixes: bool | None) -> Settings:
     from migrator.config import ConfigError, load_settings
 
     try:
-        return load_settings(
-            options["config_path"],
-            snapshot=options["snapshot"],
-            select=options["select"] or None,
-            ignore=options["ignore"],
-            unsafe_fixes=unsafe_fixes,
-            rules_path=options["rules_path"],
-            include_docs=bool(options.get("include_docs")),
-        )
+        return load_settings(options["config_path"], **_overrides(options, unsafe_fixes))
     except ConfigError as exc:
         click.echo(f"migrator: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+
+
+def _config_tree(
+    settings: Settings, options: dict[str, Any], unsafe_fixes: bool | None
+) -> ConfigTree:
+    """Each file's nearest [tool.migrator] table, as Ruff does; --config overrides them all."""
+    from migrator.config_tree import ConfigTree
+
+    if options["config_path"] is not None:
+        return ConfigTree(settings)
+    return ConfigTree(settings, _overrides(options, unsafe_fixes))
 
 
 def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False) -> None:

@@ -37,6 +37,9 @@ class Settings:
     include: tuple[str, ...] = DEFAULT_INCLUDE  # non-Python files a walk checks
     include_docs: bool = False  # also Markdown/reST (fenced Python blocks, report only)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0 means no limit
+    # Files named on the command line are checked only if a walk would check them (Ruff's
+    # force-exclude): pre-commit names every staged file.
+    force_exclude: bool = False
 
     @property
     def walk_patterns(self) -> tuple[str, ...]:
@@ -61,6 +64,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "rules": (str, "a path to a rule file"),
     "models": (dict, 'a table of "old-model" = "new-model"'),
     "max-file-size": (int, "a number of bytes (0: no limit)"),
+    "force-exclude": (bool, "true or false"),
 }
 
 
@@ -68,15 +72,20 @@ def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml with a [tool.migrator] table, searching upward."""
     for directory in (start, *start.parents):
         candidate = directory / CONFIG_FILE
-        if candidate.is_file():
-            try:
-                data = _read_toml(candidate)
-            except ConfigError:
-                return candidate  # report the broken file rather than silently skip it
-            tool = data.get("tool")
-            if isinstance(tool, dict) and "migrator" in tool:
-                return candidate
+        if candidate.is_file() and has_migrator_table(candidate):
+            return candidate
     return None
+
+
+def has_migrator_table(path: Path) -> bool:
+    """Whether this pyproject.toml configures migrator; a broken one counts, to be reported
+    rather than silently skipped."""
+    try:
+        data = _read_toml(path)
+    except ConfigError:
+        return True
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "migrator" in tool
 
 
 def load_settings(
@@ -89,6 +98,7 @@ def load_settings(
     unsafe_fixes: bool | None = None,
     rules_path: Path | None = None,
     include_docs: bool = False,
+    force_exclude: bool | None = None,
 ) -> Settings:
     """Read the config (explicit, or found from ``cwd``) and apply command-line overrides."""
     cwd = cwd or Path.cwd()
@@ -146,6 +156,9 @@ def load_settings(
         include=tuple(table.get("include", DEFAULT_INCLUDE)),
         include_docs=include_docs,
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
+        force_exclude=bool(table.get("force-exclude", False))
+        if force_exclude is None
+        else force_exclude,
     )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Union
 
 import pathspec
 
@@ -44,28 +45,82 @@ class Missing:
     path: Path
 
 
+@dataclass(frozen=True)
+class Problem:
+    """A config file that cannot be used: the files it governs are not checked."""
+
+    path: Path
+    message: str
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What one config says a walk checks: patterns relative to ``root`` (its directory)."""
+
+    root: str
+    exclude: Sequence[str] = ()
+    include: Sequence[str] = ()
+    force_exclude: bool = False
+
+
+# The config of a directory (absolute path): its Selection, or why it has none.
+SelectionFor = Callable[[str], Union[Selection, Problem]]
+
+
+class _Specs:
+    """A Selection's patterns, compiled once."""
+
+    def __init__(self, selection: Selection) -> None:
+        self.selection = selection
+        self.root = os.path.normcase(os.path.join(selection.root, ""))
+        exclude, include = selection.exclude, selection.include
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+        self.include = pathspec.GitIgnoreSpec.from_lines(include) if include else None
+
+    def from_root(self, path: str) -> str | None:
+        """``path`` relative to the config's directory, with "/" separators; None when outside."""
+        if not os.path.normcase(path).startswith(self.root):
+            return None
+        return path[len(self.root) :].replace(os.sep, "/")
+
+
 class _Ignores:
-    """.gitignore files met on the way down plus the config's ``exclude`` patterns.
+    """.gitignore files met on the way down plus each directory's config (``exclude``,
+    ``include``).
 
     Paths are absolute strings: this runs for every entry of the tree, and a ``Path`` costs
     several times the string operations it stands for.
     """
 
-    def __init__(self, root: Path, exclude: Sequence[str], include: Sequence[str] = ()) -> None:
+    def __init__(self, selection_for: SelectionFor) -> None:
         self._loaded: set[str] = set()
         # (directory + separator, its patterns), shallowest first: deeper files override.
         self._specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
-        self._root = os.path.normcase(os.path.join(str(root), ""))
-        self._exclude = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
-        self._include = pathspec.GitIgnoreSpec.from_lines(include) if include else None
         self._locks = pathspec.GitIgnoreSpec.from_lines(LOCK_FILES)
+        self._selection_for = selection_for
+        self._by_directory: dict[str, _Specs | Problem] = {}
+        self._compiled: dict[Selection, _Specs] = {}
 
-    def included(self, path: str, name: str) -> bool:
+    def specs(self, directory: str) -> _Specs | Problem:
+        """The config patterns for entries of ``directory``, cached per directory."""
+        found = self._by_directory.get(directory)
+        if found is None:
+            selection = self._selection_for(directory)
+            if isinstance(selection, Problem):
+                found = selection
+            else:
+                found = self._compiled.get(selection)
+                if found is None:
+                    found = self._compiled[selection] = _Specs(selection)
+            self._by_directory[directory] = found
+        return found
+
+    def included(self, path: str, name: str, specs: _Specs) -> bool:
         """A non-Python file the walk should check: matches ``include``, is no lock file."""
-        if self._include is None or self._locks.match_file(name):
+        if specs.include is None or self._locks.match_file(name):
             return False
-        relative = self._from_root(path)
-        return bool(self._include.match_file(relative or path.replace(os.sep, "/")))
+        relative = specs.from_root(path)
+        return bool(specs.include.match_file(relative or path.replace(os.sep, "/")))
 
     def load(self, directory: str) -> None:
         if directory in self._loaded:
@@ -83,11 +138,11 @@ class _Ignores:
             self._specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
             self._specs.sort(key=lambda item: item[0].count(os.sep))
 
-    def ignored(self, path: str, is_dir: bool) -> bool:
+    def ignored(self, path: str, is_dir: bool, specs: _Specs) -> bool:
         suffix = "/" if is_dir else ""
-        if self._exclude is not None:
-            relative = self._from_root(path)
-            if relative is not None and self._exclude.match_file(relative + suffix):
+        if specs.exclude is not None:
+            relative = specs.from_root(path)
+            if relative is not None and specs.exclude.match_file(relative + suffix):
                 return True
         decision = False
         for prefix, spec in self._specs:  # most walks: none at all
@@ -98,11 +153,33 @@ class _Ignores:
                     decision = result.include
         return decision
 
-    def _from_root(self, path: str) -> str | None:
-        """``path`` relative to the project root, with "/" separators; None when outside it."""
-        if not os.path.normcase(path).startswith(self._root):
-            return None
-        return path[len(self._root) :].replace(os.sep, "/")
+    def walk_would_check(self, path: str, suffixes: tuple[str, ...]) -> bool | Problem:
+        """Whether a walk from above would yield the file ``path`` (absolute): ``exclude``,
+        ``include``, lock files, skipped directories and .gitignore, as in ``_walk``."""
+        directory, name = os.path.split(path)
+        specs = self.specs(directory)
+        if isinstance(specs, Problem):
+            return specs
+        if not name.endswith(suffixes) and not self.included(path, name, specs):
+            return False
+        # Up to the git work tree's root or the config's directory, whichever is higher: what
+        # a walk from there would have passed through.
+        ancestors = _repo_ancestors(Path(path))
+        for ancestor in reversed(ancestors):
+            self.load(str(ancestor))
+        here = os.path.normcase(os.path.join(directory, ""))
+        tops = [os.path.normcase(os.path.join(str(a), "")) for a in ancestors[-1:]]
+        tops = [top for top in [*tops, specs.root] if here.startswith(top)]
+        top = min(tops, key=len) if tops else here  # each ends with a separator
+        current = directory
+        while len(os.path.join(current, "")) > len(top):
+            self.load(current)
+            if os.path.basename(current) in SKIPPED_DIRS or self.ignored(current, True, specs):
+                return False
+            if os.path.exists(os.path.join(current, "pyvenv.cfg")):
+                return False
+            current = os.path.dirname(current)
+        return not self.ignored(path, False, specs)
 
 
 def iter_paths(
@@ -112,25 +189,45 @@ def iter_paths(
     exclude: Sequence[str] = (),
     suffixes: Sequence[str] = PYTHON_SUFFIXES,
     include: Sequence[str] = (),
-) -> Iterator[Path | Missing]:
+    force_exclude: bool = False,
+    selection_for: SelectionFor | None = None,
+) -> Iterator[Path | Missing | Problem]:
     """Yield files to check, in a stable order, each once.
 
     A walk yields files with a Python suffix and files that match an ``include`` pattern
-    (relative to ``root``), except lock files. A file named explicitly is always checked,
-    whatever its name or the ignore rules.
+    (relative to ``root``), except lock files. A file named explicitly is checked whatever its
+    name or the ignore rules, unless ``force_exclude``: then only if a walk would check it.
+    ``selection_for`` gives each directory its own config's patterns (the nearest
+    ``[tool.migrator]`` table) instead of ``root``, ``exclude``, ``include`` and
+    ``force_exclude``; a directory whose config is broken yields its Problem once and is
+    skipped.
     """
-    ignores = _Ignores(root.resolve(), exclude, include)
+    if selection_for is None:
+        fixed = Selection(str(root.resolve()), tuple(exclude), tuple(include), force_exclude)
+        selection_for = lambda directory: fixed  # noqa: E731
+    ignores = _Ignores(selection_for)
     seen: set[str] = set()  # absolute paths, as the file system compares them
+    problems: set[Path] = set()
     cwd = os.path.join(os.getcwd(), "")
     for given in paths:
         absolute = os.path.abspath(given)
         if os.path.isfile(absolute):
             if os.path.normcase(absolute) not in seen:
                 seen.add(os.path.normcase(absolute))
-                yield given
+                verdict = _named_file(absolute, ignores, tuple(suffixes))
+                if isinstance(verdict, Problem):
+                    if verdict.path not in problems:
+                        problems.add(verdict.path)
+                        yield verdict
+                elif verdict:
+                    yield given
         elif os.path.isdir(absolute):
             for found in _walk(Path(absolute), ignores, tuple(suffixes)):
-                if os.path.normcase(found) not in seen:
+                if isinstance(found, Problem):
+                    if found.path not in problems:
+                        problems.add(found.path)
+                        yield found
+                elif os.path.normcase(found) not in seen:
                     seen.add(os.path.normcase(found))
                     # Relative to the current directory when under it, as the user would type it.
                     yield Path(found[len(cwd) :] if found.startswith(cwd) else found)
@@ -138,7 +235,16 @@ def iter_paths(
             yield Missing(given)
 
 
-def _walk(top: Path, ignores: _Ignores, suffixes: tuple[str, ...]) -> Iterator[str]:
+def _named_file(path: str, ignores: _Ignores, suffixes: tuple[str, ...]) -> bool | Problem:
+    specs = ignores.specs(os.path.dirname(path))
+    if isinstance(specs, Problem):
+        return specs
+    if not specs.selection.force_exclude:
+        return True
+    return ignores.walk_would_check(path, suffixes)
+
+
+def _walk(top: Path, ignores: _Ignores, suffixes: tuple[str, ...]) -> Iterator[str | Problem]:
     """Files under ``top`` in os.walk's order: a directory's files by name, then each kept
     subdirectory's in turn.
 
@@ -151,6 +257,10 @@ def _walk(top: Path, ignores: _Ignores, suffixes: tuple[str, ...]) -> Iterator[s
     while pending:
         directory = pending.pop()
         ignores.load(directory)
+        specs = ignores.specs(directory)
+        if isinstance(specs, Problem):  # its files' settings are unknown: none is checked
+            yield specs
+            continue
         try:
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
@@ -166,12 +276,12 @@ def _walk(top: Path, ignores: _Ignores, suffixes: tuple[str, ...]) -> Iterator[s
             if is_dir:
                 if name in SKIPPED_DIRS or os.path.exists(os.path.join(path, "pyvenv.cfg")):
                     continue
-                if not entry.is_symlink() and not ignores.ignored(path, is_dir=True):
+                if not entry.is_symlink() and not ignores.ignored(path, True, specs):
                     subdirectories.append(path)
                 continue
-            if not name.endswith(suffixes) and not ignores.included(path, name):
+            if not name.endswith(suffixes) and not ignores.included(path, name, specs):
                 continue
-            if not entry.is_symlink() and not ignores.ignored(path, is_dir=False):
+            if not entry.is_symlink() and not ignores.ignored(path, False, specs):
                 yield path
         pending.extend(reversed(subdirectories))
 

@@ -12,7 +12,8 @@ from pathlib import Path, PurePath
 from typing import Union
 
 from migrator.config import Settings
-from migrator.discovery import Missing, iter_paths
+from migrator.config_tree import ConfigTree
+from migrator.discovery import Missing, Problem, iter_paths
 from migrator.files import WriteError, write_atomic
 from migrator.findings import FileError, Finding
 from migrator.gitstate import DirtyGuard
@@ -82,6 +83,7 @@ def run(
     on_file: Callable[[int, int], None] | None = None,
     jobs: int | None = None,
     screens: bool = True,
+    configs: ConfigTree | None = None,
 ) -> RunResult:
     """Check every file under ``paths``; ``on_file(done, total)`` follows progress.
 
@@ -89,18 +91,18 @@ def run(
     ``jobs`` worker processes (default: one per CPU; 1, or a run of fewer than POOL_THRESHOLD
     files, stays in this process); each worker reads one file at a time, so sources are never
     all in memory. ``screens=False`` parses every file with LibCST (for tests that prove the
-    screens drop nothing).
+    screens drop nothing). ``configs`` gives each file the settings of its nearest config
+    (default: ``settings`` for every file).
     """
     result = RunResult(mode)
-    walk = iter_paths(
-        paths, root=settings.root, exclude=settings.exclude, include=settings.walk_patterns
-    )
+    configs = configs or ConfigTree(settings)
+    walk = iter_paths(paths, root=settings.root, selection_for=configs.selection)
     # A progress bar needs the total first (paths only, cheap to hold). Without one, files
     # are checked while the walk goes on: the pool's feeder thread draws the paths.
     items: list[_Item] | Iterator[_Item] = list(walk) if on_file is not None else walk
     total = len(items) if isinstance(items, list) else 0
     guard = DirtyGuard() if mode is Mode.FIX and not allow_dirty else None
-    work = _Work(settings, mode, guard, screens)
+    work = _Work(configs, mode, guard, screens)
     outcomes = _outcomes(iter(items), work, jobs or os.cpu_count() or 1)
     for done, outcome in enumerate(outcomes, 1):
         add_outcome(result, outcome)
@@ -110,17 +112,34 @@ def run(
     return result
 
 
-_Item = Union[Path, Missing]
+_Item = Union[Path, Missing, Problem]
 
 
 @dataclass(frozen=True)
 class _Work:
     """A run's settings for checking one file, sent once to each worker."""
 
-    settings: Settings
+    configs: ConfigTree
     mode: Mode
     guard: DirtyGuard | None
     screens: bool
+
+
+class _Screens:
+    """One screen per settings (a sub-project's config may select other checks or bring its own
+    rule set), built on first use."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled
+        self._built: dict[int, tuple[Settings, Screen]] = {}  # id(settings) -> (it, its screen)
+
+    def get(self, settings: Settings) -> Screen | None:
+        if not self._enabled:
+            return None
+        built = self._built.get(id(settings))
+        if built is None:
+            built = self._built[id(settings)] = (settings, Screen.for_settings(settings))
+        return built[1]
 
 
 def _outcomes(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[FileOutcome]:
@@ -129,9 +148,9 @@ def _outcomes(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[FileOu
         yield from _pooled(itertools.chain(head, items), work, jobs)
         return
     items = itertools.chain(head, items)
-    screen = Screen.for_settings(work.settings) if work.screens else None
+    screens = _Screens(work.screens)
     for item in items:
-        yield _process_item(item, work, screen)
+        yield _process_item(item, work, screens)
 
 
 def _pooled(items: Iterable[_Item], work: _Work, jobs: int) -> Iterator[FileOutcome]:
@@ -160,13 +179,13 @@ class _Batches:
         self._first = first
         self._largest = largest
         self._every = every  # batches of one size before the size doubles
-        self.sent: queue.SimpleQueue[list[str | Missing]] = queue.SimpleQueue()
+        self.sent: queue.SimpleQueue[list[str | Missing | Problem]] = queue.SimpleQueue()
 
-    def __iter__(self) -> Iterator[list[str | Missing]]:
+    def __iter__(self) -> Iterator[list[str | Missing | Problem]]:
         size = self._first
         for count in itertools.count(1):
             batch = [
-                item if isinstance(item, Missing) else os.fspath(item)
+                item if isinstance(item, (Missing, Problem)) else os.fspath(item)
                 for item in itertools.islice(self._items, size)
             ]
             if not batch:
@@ -178,25 +197,28 @@ class _Batches:
 
 
 # A worker's run-wide state, set once by _init_worker (the screen is built once per worker).
-_worker: tuple[_Work, Screen | None] | BaseException | None = None
+_worker: tuple[_Work, _Screens] | BaseException | None = None
 
 
 def _init_worker(work: _Work) -> None:
     global _worker
     in_worker()
     try:
-        _worker = (work, Screen.for_settings(work.settings) if work.screens else None)
+        screens = _Screens(work.screens)
+        screens.get(work.configs.base)  # built now: an error in it shows at once
+        _worker = (work, screens)
     except Exception as exc:  # raised from _work instead: a failing initializer loops forever
         _worker = exc
 
 
-def _work(batch: list[str | Missing]) -> list[FileOutcome | None]:
+def _work(batch: list[str | Missing | Problem]) -> list[FileOutcome | None]:
     """Check a batch; None stands for a file checked and found clean (most of them)."""
     if not isinstance(_worker, tuple):
         raise RuntimeError("worker not initialised") from _worker
     outcomes: list[FileOutcome | None] = []
     for item in batch:
-        outcome = _process_item(item if isinstance(item, Missing) else Path(item), *_worker)
+        path = item if isinstance(item, (Missing, Problem)) else Path(item)
+        outcome = _process_item(path, *_worker)
         found = (
             outcome.findings
             or outcome.fixed
@@ -209,13 +231,25 @@ def _work(batch: list[str | Missing]) -> list[FileOutcome | None]:
     return outcomes
 
 
-def _process_item(item: _Item, work: _Work, screen: Screen | None) -> FileOutcome:
+def _process_item(item: _Item, work: _Work, screens: _Screens) -> FileOutcome:
     if isinstance(item, Missing):
         outcome = FileOutcome(display_path(item.path))
         missing = "a broken or looping symbolic link" if item.path.is_symlink() else None
         outcome.errors.append(FileError(outcome.path, missing or "no such file or directory"))
         return outcome
-    return process_file(item, work.settings, work.mode, work.guard, screen)
+    # A broken config is reported once, by the walk; the files it governs are not checked.
+    if isinstance(item, Problem):
+        return _config_error(item)
+    settings = work.configs.for_file(item)
+    if isinstance(settings, Problem):
+        return _config_error(settings)
+    return process_file(item, settings, work.mode, work.guard, screens.get(settings))
+
+
+def _config_error(problem: Problem) -> FileOutcome:
+    outcome = FileOutcome(display_path(problem.path))
+    outcome.errors.append(FileError(outcome.path, problem.message))
+    return outcome
 
 
 def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
