@@ -33,7 +33,7 @@ class Pruner:
             text = source.decode(encoding)
         except (SyntaxError, LookupError, UnicodeDecodeError):
             return None
-        pruned = self.prune_text(text, tree, requests=requests)
+        pruned = self._prune_text(text, tree, requests=requests)
         if pruned is None:
             return None
         try:
@@ -41,7 +41,7 @@ class Pruner:
         except UnicodeEncodeError:
             return None
 
-    def prune_text(self, text: str, tree: ast.Module, *, requests: bool) -> str | None:
+    def _prune_text(self, text: str, tree: ast.Module, *, requests: bool) -> str | None:
         lines = SourceLines(text)
         statements = StatementTree(tree, lines)
         marks = find_marks(self.vocabulary, lines, statements, requests=requests)
