@@ -362,13 +362,13 @@ def grep_pattern() -> str:
     from migrator.ruleset import RuleSet
     from migrator.screen import Screen
 
-    screen = Screen(RuleSet.load())
+    terms = Screen(RuleSet.load()).terms
     tokens = sorted(
-        set(screen.ruleset.all_model_ids)
-        | screen.token_parameters
-        | screen.modality_keywords
-        | screen.content_types
-        | screen.typed_parts
+        set(terms.ruleset.all_model_ids)
+        | terms.token_parameters
+        | terms.modality_keywords
+        | terms.content_types
+        | terms.typed_parts
     )
     return "|".join(re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", t) for t in tokens)
 

@@ -13,6 +13,7 @@ from migrator.ruleset import RuleSet
 from migrator.runner import check_source
 from migrator.screen import Screen, _lines_of
 from tests.fixture_cases import FIXTURES
+from tests.screen_probes import admits, ast_admit
 
 INPUTS = sorted(FIXTURES.glob("**/input.py"))
 SCREEN = Screen(RuleSet.load())
@@ -69,7 +70,7 @@ def test_screens_change_nothing_on_the_demo() -> None:
     ],
 )
 def test_screen_rules_out(source: str) -> None:
-    assert not SCREEN.admits(source.encode())
+    assert not admits(SCREEN, source.encode())
 
 
 @pytest.mark.parametrize(
@@ -110,7 +111,7 @@ def test_screen_rules_out(source: str) -> None:
     ],
 )
 def test_screen_admits(source: str) -> None:
-    assert SCREEN.admits(source.encode())
+    assert admits(SCREEN, source.encode())
 
 
 @pytest.mark.parametrize(
@@ -124,7 +125,7 @@ def test_screen_admits(source: str) -> None:
 )
 def test_a_file_ast_cannot_parse_goes_on_to_libcst(source: bytes) -> None:
     assert SCREEN.bytes_admit(source)
-    assert SCREEN.ast_admit(source)
+    assert ast_admit(SCREEN, source)
 
 
 def test_screen_is_built_from_the_rule_set() -> None:
@@ -146,13 +147,13 @@ def test_screen_is_built_from_the_rule_set() -> None:
         }
     )
     screen = Screen(ruleset)
-    assert screen.admits(b'MODEL = "old-model"\n')
-    assert not screen.admits(b'MODEL = "gpt-4o"\n')
-    assert screen.admits(b"create(token_budget=20000)\n")
-    assert not screen.admits(b"create(token_budget=16000)\n")
-    assert not screen.admits(b"create(max_tokens=50000)\n")
-    assert screen.admits(b"part = {'type': 'sound'}\n")
-    assert not screen.admits(b"part = {'type': 'picture'}\n")
+    assert admits(screen, b'MODEL = "old-model"\n')
+    assert not admits(screen, b'MODEL = "gpt-4o"\n')
+    assert admits(screen, b"create(token_budget=20000)\n")
+    assert not admits(screen, b"create(token_budget=16000)\n")
+    assert not admits(screen, b"create(max_tokens=50000)\n")
+    assert admits(screen, b"part = {'type': 'sound'}\n")
+    assert not admits(screen, b"part = {'type': 'picture'}\n")
 
 
 def test_a_file_the_screens_rule_out_is_not_parsed(tmp_path: Path) -> None:
