@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from migrator import tomlcompat as tomllib
+from migrator.cli import main
 from tests.fixture_cases import FIXTURES
 from tests.gitrepo import GIT_ENV
 
@@ -89,7 +91,9 @@ class Project:
 
 
 def _copy(name: str, target: Path) -> Path:
-    shutil.copytree(PROJECTS / name, target, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        PROJECTS / name, target, ignore=shutil.ignore_patterns("__pycache__", "EXPECTED.toml")
+    )
     _git(target, "init", "-q", "-b", "main")
     _git(target, "add", "-A")
     _git(target, "commit", "-q", "-m", "project")
@@ -99,7 +103,17 @@ def _copy(name: str, target: Path) -> Path:
 def _project_tests(root: Path) -> dict[str, bool]:
     """Each project test's id and whether it passed (a module that fails to import: none)."""
     report = root.parent / f"{root.name}-junit.xml"
-    _run(root, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}")
+    _run(
+        root,
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--continue-on-collection-errors",
+        f"--junitxml={report}",
+    )
     outcomes = {}
     for case in ET.parse(report).iter("testcase"):
         module, name = case.get("classname", ""), case.get("name", "")
@@ -121,8 +135,15 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 
 def _fix(name: str, target: Path, *flags: str) -> tuple[dict[str, bool], dict[str, bytes], str]:
     root = _copy(name, target)
-    done = _run(root, sys.executable, "-m", "migrator", "fix", *flags)
-    assert done.returncode in (0, 1), done.stderr
+    # In this process (the command as a user runs it, without a second start-up of LibCST),
+    # from the project's root, as a user would run it.
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        done = CliRunner().invoke(main, ["fix", *flags], catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+    assert done.exit_code in (0, 1), done.stderr
     return _project_tests(root), _snapshot(root), done.stdout + done.stderr
 
 
@@ -161,6 +182,14 @@ def test_every_project_has_tests_and_expectations() -> None:
         assert (root / "pyproject.toml").is_file() or (root / "conftest.py").is_file()
         expected = tomllib.loads((root / "EXPECTED.toml").read_text())
         assert expected["moves"], f"{name}: a safe fix must move at least one request"
+        # Every site names a line that holds the ID it names (a typo would check nothing).
+        for site, model in [(m["site"], m["from"]) for m in expected["moves"]] + [
+            (s["site"], s["id"]) for s in expected.get("stays", [])
+        ]:
+            path, line = site.rsplit(":", 1)
+            assert f'"{model}"' in (root / path).read_text().splitlines()[int(line) - 1], site
+        for path in [*expected.get("recorded", {}), *expected.get("unsafe", {})]:
+            assert (root / path.split("::")[0]).is_file(), path
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -170,9 +199,7 @@ def test_project_tests_pass_before_the_fix(projects: dict[str, Project], name: s
 
 
 @pytest.mark.parametrize("name", _params("safe_tests_pass"))
-def test_safe_fix_keeps_every_project_test_passing(
-    projects: dict[str, Project], name: str
-) -> None:
+def test_safe_fix_keeps_every_project_test_passing(projects: dict[str, Project], name: str) -> None:
     project = projects[name]
     assert _failing(project, "safe") == set(), project.fix_output["safe"]
 
@@ -214,9 +241,7 @@ def test_fix_never_rewrites_recorded_data(
 
 
 @pytest.mark.parametrize("name", _params("unsafe_tests"))
-def test_unsafe_fixes_change_only_the_listed_tests(
-    projects: dict[str, Project], name: str
-) -> None:
+def test_unsafe_fixes_change_only_the_listed_tests(projects: dict[str, Project], name: str) -> None:
     project = projects[name]
     allowed = set(project.expected.get("unsafe", {}))
     assert _failing(project, "unsafe") - allowed == set(), project.fix_output["unsafe"]
