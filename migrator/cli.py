@@ -95,6 +95,12 @@ def common_options(func: F) -> F:
             "the command line too, as pre-commit names them (default: from the config).",
         ),
         click.option(
+            "--include-recorded",
+            is_flag=True,
+            help="Also report model IDs in recorded data (cassettes, recorded responses, "
+            "results, generated specs); they are never rewritten.",
+        ),
+        click.option(
             "--jobs",
             "-j",
             type=click.IntRange(min=1),
@@ -215,6 +221,7 @@ def _overrides(options: dict[str, Any], unsafe_fixes: bool | None) -> dict[str, 
         "rules_path": options["rules_path"],
         "include_docs": bool(options.get("include_docs")),
         "force_exclude": options.get("force_exclude"),
+        "include_recorded": bool(options.get("include_recorded")),
     }
 
 
@@ -261,6 +268,9 @@ def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False)
         click.echo(f"{printable(warning.path)}: warning: {warning.message}", err=True)
     for notice in result.notices:
         click.echo(f"{printable(notice.path)}: {notice.message}", err=True)
+    if result.recorded and output_format == "json" and not quiet:
+        # The JSON array holds findings only; the count goes where the summary would.
+        click.echo(f"migrator: {text.recorded_line(result)}", err=True)
     if output_format == "text" and not quiet:
         click.echo(text.summary(result), err=to_stderr)
         if result.mode is not Mode.LINT:

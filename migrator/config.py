@@ -36,6 +36,7 @@ class Settings:
     config_path: Path | None = None
     include: tuple[str, ...] = DEFAULT_INCLUDE  # non-Python files a walk checks
     include_docs: bool = False  # also Markdown/reST (fenced Python blocks, report only)
+    include_recorded: bool = False  # report recorded data (cassettes ...), never rewrite it
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0 means no limit
     # Files named on the command line are checked only if a walk would check them (Ruff's
     # force-exclude): pre-commit names every staged file.
@@ -99,6 +100,7 @@ def load_settings(
     rules_path: Path | None = None,
     include_docs: bool = False,
     force_exclude: bool | None = None,
+    include_recorded: bool = False,
 ) -> Settings:
     """Read the config (explicit, or found from ``cwd``) and apply command-line overrides."""
     cwd = cwd or Path.cwd()
@@ -155,6 +157,7 @@ def load_settings(
         config_path=path,
         include=tuple(table.get("include", DEFAULT_INCLUDE)),
         include_docs=include_docs,
+        include_recorded=include_recorded,
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         force_exclude=bool(table.get("force-exclude", False))
         if force_exclude is None

@@ -20,6 +20,7 @@ from migrator.gitstate import DirtyGuard
 from migrator.interrupts import in_worker
 from migrator.kinds import check_file
 from migrator.limits import internal_error, oversize_notice
+from migrator.recorded import RecordedFile
 from migrator.screen import Screen
 
 # Below this many files a run stays in this process: starting workers costs more than it saves
@@ -47,6 +48,8 @@ class RunResult:
     errors: list[FileError] = field(default_factory=list)
     warnings: list[FileError] = field(default_factory=list)  # parts skipped, and why
     notices: list[FileError] = field(default_factory=list)  # files skipped on purpose
+    recorded: list[RecordedFile] = field(default_factory=list)  # recorded data, left as is
+    included_recorded: bool = False  # with --include-recorded: its findings are reported
     files_checked: int = 0
     changed_files: list[str] = field(default_factory=list)
     diffs: list[bytes] = field(default_factory=list)  # each in its file's own encoding
@@ -57,6 +60,7 @@ class RunResult:
         self.errors.sort(key=lambda e: e.path)
         self.warnings.sort(key=lambda e: e.path)
         self.notices.sort(key=lambda e: e.path)
+        self.recorded.sort(key=lambda r: r.path)
 
 
 @dataclass
@@ -70,6 +74,7 @@ class FileOutcome:
     errors: list[FileError] = field(default_factory=list)
     warnings: list[FileError] = field(default_factory=list)
     notices: list[FileError] = field(default_factory=list)
+    recorded: str | None = None  # the kind of recorded data the file is
     changed: bool = False
     diff: bytes | None = None
 
@@ -94,7 +99,7 @@ def run(
     screens drop nothing). ``configs`` gives each file the settings of its nearest config
     (default: ``settings`` for every file).
     """
-    result = RunResult(mode)
+    result = RunResult(mode, included_recorded=settings.include_recorded)
     configs = configs or ConfigTree(settings)
     walk = iter_paths(paths, root=settings.root, selection_for=configs.selection)
     # A progress bar needs the total first (paths only, cheap to hold). Without one, files
@@ -226,6 +231,7 @@ def _work(batch: list[str | Missing | Problem]) -> list[FileOutcome | None]:
             or outcome.diff
             or outcome.warnings
             or outcome.notices
+            or outcome.recorded
         )
         outcomes.append(None if outcome.checked and not found else outcome)
     return outcomes
@@ -259,6 +265,8 @@ def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
     result.errors.extend(outcome.errors)
     result.warnings.extend(outcome.warnings)
     result.notices.extend(outcome.notices)
+    if outcome.recorded is not None:
+        result.recorded.append(RecordedFile(outcome.path, outcome.recorded))
     if outcome.changed:
         result.changed_files.append(outcome.path)
     if outcome.diff:
@@ -293,6 +301,7 @@ def process_file(
         outcome.errors.append(FileError(outcome.path, internal_error(exc)))
         return outcome
     outcome.findings = checked.findings
+    outcome.recorded = checked.recorded
     outcome.warnings = [FileError(outcome.path, warning) for warning in checked.warnings]
     if checked.error is not None:
         outcome.errors.append(FileError(outcome.path, checked.error))

@@ -32,6 +32,8 @@ class SourceResult:
     # Parts left unchecked and why (a notebook cell that does not parse, a config file that is
     # not valid YAML): shown to the user, but not errors.
     warnings: list[str] = field(default_factory=list)
+    # The file is recorded data (see ``migrator.recorded``): what kind, for the summary.
+    recorded: str | None = None
 
 
 def check_source(

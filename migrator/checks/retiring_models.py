@@ -8,6 +8,7 @@ import libcst as cst
 
 from migrator.checks.base import Check, CheckContext, Example, Rule
 from migrator.findings import Fix
+from migrator.recorded import INLINE_SNAPSHOT_REASON, SNAPSHOT_CALLS
 from migrator.ruleset import Migration, Retirement
 from migrator.strings import literal_value, replacement_literal
 from migrator.triggers import Triggers
@@ -166,6 +167,9 @@ class RetiringModels(Check):
         if isinstance(found, Retirement):
             self.context.report(node, "MIG002", retirement_message(found))
             return
+        if self._in_snapshot():
+            self._report_migration(node, found, INLINE_SNAPSHOT_REASON, display_only=True)
+            return
         if found.deployment:
             self._report_migration(node, found, "an Azure deployment name, not a model name")
             return
@@ -183,16 +187,38 @@ class RetiringModels(Check):
         self._pending.clear()
 
     def _report_migration(
-        self, node: cst.SimpleString, migration: Migration, unsafe_reason: str | None
+        self,
+        node: cst.SimpleString,
+        migration: Migration,
+        unsafe_reason: str | None,
+        *,
+        display_only: bool = False,
     ) -> None:
         literal = replacement_literal(node, migration.new_text)
         self.context.report(
             node,
             "MIG001",
             migration_message(migration),
-            fix=Fix(literal, safe=unsafe_reason is None, reason=unsafe_reason or ""),
+            fix=Fix(
+                literal,
+                safe=unsafe_reason is None,
+                reason=unsafe_reason or "",
+                display_only=display_only,
+            ),
             new_node=node.with_changes(value=literal),
         )
+
+    def _in_snapshot(self) -> bool:
+        """Whether the literal is inside the arguments of an inline ``snapshot(...)``."""
+        for parent in self.context.parents:
+            if isinstance(parent, cst.Call):
+                func = parent.func
+                name = func.attr.value if isinstance(func, cst.Attribute) else None
+                if isinstance(func, cst.Name):
+                    name = func.value
+                if name in SNAPSHOT_CALLS:
+                    return True
+        return False
 
     def _unsafe_reason(
         self, node: cst.SimpleString, migration: Migration

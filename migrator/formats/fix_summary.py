@@ -31,6 +31,8 @@ def left_reason(finding: Finding, errors: dict[str, str]) -> str:
         return "no automatic fix: a person has to make this change"
     if finding.path in errors:
         return "not written: " + errors[finding.path].removeprefix("not written: ")
+    if finding.fix.display_only:
+        return f"fix shown, never applied: {finding.fix.reason}"
     if not finding.fix.safe:
         return f"unsafe fix, applied only with --unsafe-fixes: {finding.fix.reason}"
     return "not fixed"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from migrator.engine import RunResult
 from migrator.findings import Finding
-from migrator.formats.text import unsafe_note
+from migrator.formats.text import recorded_line, unsafe_note
 from migrator.shown_paths import printable
 
 
@@ -50,4 +50,6 @@ def render(result: RunResult) -> str:
     lines += [
         command("error", e.message, file=printable(e.path), title="migrator") for e in result.errors
     ]
+    if result.recorded:
+        lines.append(command("notice", recorded_line(result), title="migrator"))
     return "".join(line + "\n" for line in lines)

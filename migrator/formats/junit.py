@@ -54,6 +54,20 @@ def render(result: RunResult) -> str:
             case = ET.SubElement(suite, "testcase", name=path, classname=path, file=path)
             ET.SubElement(case, "error", message=message).text = f"{path}: {message}"
         total += len(result.errors)
+    if result.recorded:
+        # Recorded data is left as recorded: skipped cases, which fail nothing.
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name="recorded data",
+            tests=str(len(result.recorded)),
+            skipped=str(len(result.recorded)),
+        )
+        for record in result.recorded:
+            path = printable(record.path)
+            case = ET.SubElement(suite, "testcase", name=path, classname=path, file=path)
+            ET.SubElement(case, "skipped", message=f"recorded data ({record.kind})")
+        total += len(result.recorded)
     if total == 0:
         suite = ET.SubElement(suites, "testsuite", name="migrator", tests="1", failures="0")
         ET.SubElement(suite, "testcase", name="no findings", classname="migrator")

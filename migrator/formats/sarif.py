@@ -19,6 +19,7 @@ from migrator.engine import RunResult
 from migrator.explain import FIX_SAFETY, explain, explain_markdown
 from migrator.findings import Finding
 from migrator.formats.text import unsafe_note
+from migrator.recorded import RecordedFile
 from migrator.shown_paths import uri_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -53,12 +54,24 @@ def render(result: RunResult) -> str:
                         ],
                     }
                     for error in result.errors
-                ],
+                ]
+                + [_recorded(record, result.included_recorded) for record in result.recorded],
             }
         ],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2) + "\n"
+
+
+def _recorded(record: RecordedFile, included: bool) -> dict[str, Any]:
+    """A file of recorded data, as a note: its findings (if any) are not results."""
+    done = "reported, never rewritten" if included else "left as recorded"
+    return {
+        "level": "note",
+        "descriptor": {"id": "recorded-data"},
+        "message": {"text": f"recorded data ({record.kind}): {done}"},
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact(record.path)}}],
+    }
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -94,7 +107,8 @@ def _result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
         out["locations"] = [{"physicalLocation": {"artifactLocation": location}}]
         return out
     if finding.fix is not None:
-        safety = "safe" if finding.fix.safe else f"unsafe: {finding.fix.reason}"
+        fix = finding.fix
+        safety = "safe" if fix.safe else f"{fix.applicability}: {fix.reason}"
         out["fixes"] = [
             {
                 "description": {"text": f"Replace with {finding.fix.replacement} ({safety})"},

@@ -8,6 +8,7 @@ import click
 
 from migrator.engine import Mode, RunResult
 from migrator.findings import Finding
+from migrator.recorded import summary as recorded_summary
 from migrator.shown_paths import printable
 
 
@@ -27,6 +28,8 @@ def unsafe_note(finding: Finding) -> str:
     """What a finding with an unsafe fix says about it (empty for other findings)."""
     if finding.fix is None or finding.fix.safe:
         return ""
+    if finding.fix.display_only:
+        return f" (fix shown, never applied: {finding.fix.reason})"
     return f" (unsafe fix, with --unsafe-fixes: {finding.fix.reason})"
 
 
@@ -48,13 +51,21 @@ def summary(result: RunResult) -> str:
         problems.append(f"{_files(len(result.notices))} skipped")
     if problems:
         text += f" Not covered: {', '.join(problems)} (see above)."
+    if result.recorded:
+        text += " " + recorded_line(result)
     return text
+
+
+def recorded_line(result: RunResult) -> str:
+    """The sentence that counts the files of recorded data (see ``migrator.recorded``)."""
+    return recorded_summary(len(result.recorded), result.included_recorded)
 
 
 def _findings_summary(result: RunResult) -> str:
     left = len(result.findings)
     safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
-    unsafe = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
+    unsafe = sum(1 for f in result.findings if f.fix is not None and f.fix.applies(True))
+    unsafe -= safe
     if result.mode is Mode.LINT:
         if not left:
             head = "No findings" if result.errors or result.notices else "All clear: no findings"

@@ -7,11 +7,15 @@ diff and write code serves all kinds. A name no kind claims is Python.
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from pathlib import PurePath
 from typing import Any, Protocol
 
+from migrator import recorded
 from migrator.config import Settings
-from migrator.filekinds import file_kind
+from migrator.filekinds import FileKind, file_kind
+from migrator.findings import Fix
+from migrator.ruleset import RuleSet
 from migrator.runner import SourceResult, check_source
 from migrator.screen import Screen
 
@@ -56,9 +60,34 @@ def check_file(
 
     The ``screen`` (built once per run) is for Python code: ``.py`` files, notebook cells and
     code blocks in docs; the data kinds have their own cheap "does it mention a model" test
-    before they parse anything.
+    before they parse anything. Recorded data (see ``migrator.recorded``) is not checked, only
+    counted; with ``include_recorded`` its findings are reported with display-only fixes.
     """
     kind = file_kind(path)
+    record = recorded_kind(source, path, settings, kind)
+    if record is None:
+        return _check(kind, source, path, settings, fix=fix, screen=screen)
+    if not settings.include_recorded:
+        return SourceResult(recorded=record)
+    result = _check(kind, source, path, settings, fix=False, screen=screen)
+    result.recorded = record
+    reason = recorded.recorded_reason(record)
+    result.findings = [
+        f if f.fix is None else replace(f, fix=_display_only(f.fix, reason))
+        for f in result.findings
+    ]
+    return result
+
+
+def _check(
+    kind: FileKind,
+    source: bytes,
+    path: str,
+    settings: Settings,
+    *,
+    fix: bool,
+    screen: Screen | None,
+) -> SourceResult:
     if kind.checker is None:
         return check_source(source, path, settings, fix=fix, screen=screen)
     if kind.fragments:
@@ -66,3 +95,40 @@ def check_file(
         return fragments(source, path, settings, fix=fix, screen=screen)
     checker: Checker = _load(kind.checker)
     return checker(source, path, settings, fix=fix)
+
+
+def recorded_kind(
+    source: bytes, path: str, settings: Settings, kind: FileKind | None = None
+) -> str | None:
+    """The kind of recorded data the file is, or None; cheap for the files that are not.
+
+    Python and TOML files are recorded data only when generated, which their first bytes say;
+    a data file is read only when it mentions a retiring model.
+    """
+    name = (kind or file_kind(path)).name
+    if name in recorded.HEADER_KINDS:
+        if not recorded.may_be_generated(source[: recorded.HEADER_SIZE]):
+            return None
+    elif name not in recorded.DATA_KINDS:
+        return None
+    if not any(model in source for model in _model_bytes(settings.ruleset)):
+        return None
+    return recorded.recorded_kind(source.decode("utf-8", errors="replace"), path, name)
+
+
+_encoded: tuple[RuleSet | None, tuple[bytes, ...]] = (None, ())
+
+
+def _model_bytes(ruleset: RuleSet) -> tuple[bytes, ...]:
+    """The retiring model IDs (each MIG001/MIG002 value holds one), encoded once per run; an ID
+    that holds another (``gpt-4o-mini`` holds ``gpt-4o``) is left out: the shorter finds both."""
+    global _encoded
+    if _encoded[0] is not ruleset:
+        ids = {*ruleset.sources, *ruleset.no_replacement}
+        kept = [m for m in ids if not any(o != m and o in m for o in ids)]
+        _encoded = (ruleset, tuple(sorted(m.encode() for m in kept)))
+    return _encoded[1]
+
+
+def _display_only(fix: Fix, reason: str) -> Fix:
+    return replace(fix, safe=False, display_only=True, reason=reason)
