@@ -70,6 +70,9 @@ def _child(work: Callable[[], object], write_end: int, budget: int) -> None:  # 
     # not for the user: the parent reports the file. Findings and warnings come back by pipe.
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 2)
+    import faulthandler
+
+    faulthandler.disable()  # an abort here is expected (pytest and -X faulthandler enable it)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = 0
     try:
