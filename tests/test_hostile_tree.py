@@ -491,21 +491,41 @@ def test_a_named_directory_symlink_is_checked_but_never_written_through(in_tmp: 
 def test_a_check_that_runs_out_of_memory_costs_one_file(
     in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The budget is lowered so that a small file exceeds it: LibCST's allocator then aborts
-    the process that parses (SIGABRT), which must be a child, not the run."""
+    """LibCST's allocator aborts the process that parses when memory runs out (SIGABRT):
+    that must be a child, not the run. The abort is simulated (how much a parse may still
+    take from the process's free heap depends on what ran before)."""
+    import migrator.engine
     import migrator.isolation
 
     monkeypatch.setattr(migrator.isolation, "ISOLATE_ABOVE", 1000)
-    monkeypatch.setattr(migrator.isolation, "MEMORY_BUDGET", 1024 * 1024)
+    real = migrator.engine.check_file
+
+    def check_file(source: bytes, path: str, *args: object, **kwargs: object) -> object:
+        if path.endswith("big.py"):
+            os.abort()  # as the native allocator does
+        return real(source, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(migrator.engine, "check_file", check_file)
     body = "".join(f'def f{i}(c):\n    return c.create(model="gpt-4o", n={i})\n' for i in range(60))
     (in_tmp / "big.py").write_text(body)
     (in_tmp / "small.py").write_bytes(GPT4O)
     code, _, err = invoke_in(in_tmp, "fix")
     assert code == 2, err
-    assert "big.py: error: too large to check: its check " in err
+    assert "big.py: error: too large to check: its check was killed by signal 6" in err
     assert "file left unchanged" in err
     assert (in_tmp / "big.py").read_text() == body
     assert (in_tmp / "small.py").read_bytes() == GPT41  # the run went on
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="checked in-process elsewhere")
+def test_the_child_cannot_grow_past_its_memory_budget() -> None:
+    from migrator.isolation import TooLarge, run_bounded
+
+    assert run_bounded(lambda: len(bytearray(1 << 20)), budget=256 << 20) == 1 << 20
+    with pytest.raises(TooLarge, match="ran out of memory"):
+        run_bounded(lambda: len(bytearray(512 << 20)), budget=64 << 20)
+    with pytest.raises(ValueError, match="comes back"):  # the check's own errors come back
+        run_bounded(lambda: int("comes back"))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="checked in-process elsewhere")
