@@ -10,6 +10,7 @@ from typing import Any
 from migrator import tomlcompat as tomllib
 from migrator.checks import all_rules
 from migrator.filekinds import DEFAULT_INCLUDE, DOCS_INCLUDE
+from migrator.files import MAX_CONFIG_FILE, read_regular
 from migrator.ruleset import RuleSet, RuleSetError, SnapshotMode
 
 CONFIG_FILE = "pyproject.toml"
@@ -104,7 +105,7 @@ def load_settings(
 ) -> Settings:
     """Read the config (explicit, or found from ``cwd``) and apply command-line overrides."""
     cwd = cwd or Path.cwd()
-    if config_path is not None and not config_path.is_file():
+    if config_path is not None and not config_path.exists():
         raise ConfigError(f"config file not found: {config_path}")
     path = config_path or find_config(cwd)
     table: Mapping[str, Any] = {}
@@ -167,13 +168,15 @@ def load_settings(
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as f:
-            data: dict[str, Any] = tomllib.load(f)
-            return data
+        text = read_regular(path, limit=MAX_CONFIG_FILE).decode("utf-8")
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def _check_types(table: Mapping[str, Any], where: str) -> None:

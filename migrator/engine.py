@@ -5,22 +5,25 @@ from __future__ import annotations
 import itertools
 import os
 import queue
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path, PurePath
 from typing import Union
 
+from migrator import isolation
 from migrator.config import Settings
 from migrator.config_tree import ConfigTree
-from migrator.discovery import Missing, Problem, iter_paths
-from migrator.files import WriteError, write_atomic
+from migrator.discovery import Missing, NotRegular, Problem, iter_paths
+from migrator.files import WriteError, read_regular, write_atomic
 from migrator.findings import FileError, Finding
 from migrator.gitstate import DirtyGuard
-from migrator.interrupts import in_worker
+from migrator.interrupts import in_worker, orphaned
 from migrator.kinds import check_file
-from migrator.limits import internal_error, oversize_notice
+from migrator.limits import internal_error, oversize_notice, too_large_to_check
 from migrator.recorded import RecordedFile
+from migrator.runner import SourceResult
 from migrator.screen import Screen
 
 # Below this many files a run stays in this process: starting workers costs more than it saves
@@ -117,7 +120,9 @@ def run(
     return result
 
 
-_Item = Union[Path, Missing, Problem]
+# Not files to read: reported as they are.
+_Special = (Missing, Problem, NotRegular)
+_Item = Union[Path, Missing, Problem, NotRegular]
 
 
 @dataclass(frozen=True)
@@ -184,13 +189,15 @@ class _Batches:
         self._first = first
         self._largest = largest
         self._every = every  # batches of one size before the size doubles
-        self.sent: queue.SimpleQueue[list[str | Missing | Problem]] = queue.SimpleQueue()
+        self.sent: queue.SimpleQueue[list[str | Missing | Problem | NotRegular]] = (
+            queue.SimpleQueue()
+        )
 
-    def __iter__(self) -> Iterator[list[str | Missing | Problem]]:
+    def __iter__(self) -> Iterator[list[str | Missing | Problem | NotRegular]]:
         size = self._first
         for count in itertools.count(1):
             batch = [
-                item if isinstance(item, (Missing, Problem)) else os.fspath(item)
+                item if isinstance(item, _Special) else os.fspath(item)
                 for item in itertools.islice(self._items, size)
             ]
             if not batch:
@@ -216,13 +223,15 @@ def _init_worker(work: _Work) -> None:
         _worker = exc
 
 
-def _work(batch: list[str | Missing | Problem]) -> list[FileOutcome | None]:
+def _work(batch: list[str | Missing | Problem | NotRegular]) -> list[FileOutcome | None]:
     """Check a batch; None stands for a file checked and found clean (most of them)."""
     if not isinstance(_worker, tuple):
         raise RuntimeError("worker not initialised") from _worker
     outcomes: list[FileOutcome | None] = []
     for item in batch:
-        path = item if isinstance(item, (Missing, Problem)) else Path(item)
+        if orphaned():  # no one is left to report to, and no one asked for more writes
+            os._exit(128 + signal.SIGTERM)
+        path = item if isinstance(item, _Special) else Path(item)
         outcome = _process_item(path, *_worker)
         found = (
             outcome.findings
@@ -243,6 +252,10 @@ def _process_item(item: _Item, work: _Work, screens: _Screens) -> FileOutcome:
         missing = "a broken or looping symbolic link" if item.path.is_symlink() else None
         outcome.errors.append(FileError(outcome.path, missing or "no such file or directory"))
         return outcome
+    if isinstance(item, NotRegular):  # found by the walk, which would have checked it by name
+        outcome = FileOutcome(display_path(item.path))
+        outcome.notices.append(FileError(outcome.path, f"skipped: {item.what}, not a regular file"))
+        return outcome
     # A broken config is reported once, by the walk; the files it governs are not checked.
     if isinstance(item, Problem):
         return _config_error(item)
@@ -256,6 +269,14 @@ def _config_error(problem: Problem) -> FileOutcome:
     outcome = FileOutcome(display_path(problem.path))
     outcome.errors.append(FileError(outcome.path, problem.message))
     return outcome
+
+
+def _load_parser() -> None:
+    """Map LibCST's native parser here, once, so that a child with a memory ceiling inherits
+    it rather than failing to map it."""
+    import libcst
+
+    libcst.parse_module("")
 
 
 def add_outcome(result: RunResult, outcome: FileOutcome) -> None:
@@ -285,7 +306,7 @@ def process_file(
     outcome = FileOutcome(display_path(path))
     try:
         too_large = oversize_notice(path, settings.max_file_size)
-        source = b"" if too_large else path.read_bytes()
+        source = b"" if too_large else read_regular(path)
     except OSError as exc:
         outcome.errors.append(FileError(outcome.path, f"cannot read: {exc.strerror or exc}"))
         return outcome
@@ -293,10 +314,18 @@ def process_file(
         outcome.notices.append(FileError(outcome.path, too_large))
         return outcome
     outcome.checked = True
+
+    def check() -> SourceResult:
+        return check_file(source, outcome.path, settings, fix=mode is not Mode.LINT, screen=screen)
+
     try:
-        checked = check_file(
-            source, outcome.path, settings, fix=mode is not Mode.LINT, screen=screen
-        )
+        big = len(source) > isolation.ISOLATE_ABOVE and isolation.supported()
+        if big:
+            _load_parser()
+        checked = isolation.run_bounded(check) if big else check()
+    except isolation.TooLarge as exc:
+        outcome.errors.append(FileError(outcome.path, too_large_to_check(len(source), str(exc))))
+        return outcome
     except Exception as exc:  # a bug in a check must cost one file, not the run
         outcome.errors.append(FileError(outcome.path, internal_error(exc)))
         return outcome
@@ -315,7 +344,7 @@ def process_file(
             if refusal is not None:
                 raise WriteError(refusal)
             write_atomic(path, checked.new_source, expected=source)
-        except WriteError as exc:
+        except (WriteError, OSError) as exc:  # one file not written; the run goes on
             outcome.errors.append(FileError(outcome.path, str(exc)))
             outcome.findings.extend(checked.fixed)
             return outcome

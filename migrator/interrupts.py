@@ -9,7 +9,9 @@ left behind.
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +22,8 @@ HANDLED = (signal.SIGINT, signal.SIGTERM)
 _depth = 0  # nesting of deferred() sections in progress
 _pending: int | None = None  # a signal that arrived inside one
 _worker = False  # set in a pool worker by in_worker()
+_parent: int | None = None  # a pool worker's parent process
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 class Interrupted(KeyboardInterrupt):
@@ -44,10 +48,34 @@ def in_worker() -> None:
     A Python-level handler will not do in a worker: a signal that lands just before the
     worker blocks on the pool's queue lock is never acted on, and the pool waits forever.
     """
-    global _worker
+    global _worker, _parent
     _worker = True
+    _parent = os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """A worker whose parent was killed outright (SIGKILL, an OOM kill) would go on rewriting
+    the rest of its batch, then die on the broken pipe with a traceback. On Linux the kernel
+    sends it SIGTERM when the parent ends (held, like any SIGTERM, while a file is being
+    replaced); elsewhere ``orphaned()`` is checked between files."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl in this C library: the check will do
+            pass
+    if orphaned():  # the parent ended before the kernel was asked to tell
+        os._exit(128 + signal.SIGTERM)
+
+
+def orphaned() -> bool:
+    """In a pool worker: has the process that started it ended?"""
+    return _parent is not None and os.getppid() != _parent
 
 
 @contextmanager

@@ -22,6 +22,15 @@ def oversize_notice(path: Path, limit: int) -> str | None:
     )
 
 
+def too_large_to_check(size: int, why: str) -> str:
+    from migrator.isolation import MEMORY_BUDGET
+
+    return (
+        f"too large to check: {why} (a {_mib(size)} file; the budget is "
+        f"{_mib(MEMORY_BUDGET)} of memory per file); file left unchanged"
+    )
+
+
 def internal_error(exc: Exception) -> str:
     return f"internal error ({type(exc).__name__}: {exc}); file left unchanged, please report this"
 

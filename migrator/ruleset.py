@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from migrator import tomlcompat as tomllib
+from migrator.files import MAX_CONFIG_FILE, read_regular
 
 DEFAULT_RULE_SET = "gpt-4.1"
 
@@ -140,7 +141,7 @@ class RuleSet:
             if path is None:
                 text = bundled_rules().joinpath(f"{DEFAULT_RULE_SET}.toml").read_text("utf-8")
             else:
-                text = Path(path).read_text(encoding="utf-8")
+                text = read_regular(path, limit=MAX_CONFIG_FILE).decode("utf-8")
             data = tomllib.loads(text)
         except (OSError, UnicodeDecodeError) as exc:
             raise RuleSetError(f"cannot read rule file {path}: {exc}") from exc

@@ -36,14 +36,14 @@ def snapshot(root: Path) -> dict[str, tuple[bool, bytes | str]]:
 def test_unreadable_file(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (in_tmp / "locked.py").write_bytes(GPT4O)
     (in_tmp / "open.py").write_bytes(GPT4O)
-    real = Path.read_bytes
+    real = migrator.engine.read_regular
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.py":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    def read_regular(path: Path, limit: int = 0) -> bytes:
+        if Path(path).name == "locked.py":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(migrator.engine, "read_regular", read_regular)
     code, _, err = invoke("fix")
     assert code == 2
     assert "locked.py: error: cannot read: Permission denied" in err

@@ -36,12 +36,98 @@ def check_yaml(source: bytes, path: str, settings: Settings, *, fix: bool) -> So
     import yaml
 
     try:
-        events = list(yaml.parse(doc.text, Loader=yaml.SafeLoader))
+        events = parse_bounded(doc.text)
+    except TooComplex as exc:
+        return SourceResult(error=str(exc))
     except yaml.YAMLError as exc:  # templated YAML (Helm, Jinja) lands here
         return skipped(f"not valid YAML ({_one_line(exc)})")
     scalars = scan(events)
     candidates = [_stays_string(c) for c in model_candidates(doc.text, scalars, settings)]
     return finish(doc, candidates, path, settings, fix=fix, verify=verify_yaml, comments=True)
+
+
+# Bounds checked while parsing, so that a small hostile file cannot hang a run. Collections
+# nest deeper than this in no hand-written file; PyYAML's scanner costs time in proportion to
+# the open flow collections for every token, and its composer recurses once per level.
+MAX_DEPTH = 64
+# Aliases may make the loaded document at most this many times the nodes written, plus
+# EXPANSION_SLACK: a 460-byte "billion laughs" file stands for 10^9 nodes, and comparing the
+# loaded data before and after a fix would walk every one of them.
+EXPANSION_FACTOR = 10
+EXPANSION_SLACK = 100_000
+# The scanner's work per character of text: every time it asks whether it needs more tokens
+# it rechecks each pending simple key (one per open flow collection) and, on the way out,
+# shifts its token queue (which grows while a key is pending, up to 1,024 characters ahead).
+# Measured at most 2 per character on 1,500 real YAML files; a single line of nested flow
+# collections costs hundreds.
+SCAN_WORK_PER_CHAR = 20
+SCAN_WORK_SLACK = 200_000  # a single line nested MAX_DEPTH deep costs about 100,000
+
+
+class TooComplex(Exception):
+    """The file nests or aliases beyond the bounds above; it is not checked (an error)."""
+
+
+def parse_bounded(text: str) -> list[Any]:
+    """The event stream of ``text``; raises ``TooComplex`` past the bounds, before the cost."""
+    import yaml
+
+    loader = _bounded_loader()(text)
+    loader.scan_budget = SCAN_WORK_SLACK + SCAN_WORK_PER_CHAR * len(text)
+    events: list[Any] = []
+    # Per open collection: [anchor, nodes it stands for once aliases are expanded].
+    open_nodes: list[list[Any]] = [[None, 0]]
+    expanded: dict[str, int] = {}
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            events.append(event)
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(open_nodes) > MAX_DEPTH:
+                    raise TooComplex(f"YAML nested more than {MAX_DEPTH} levels deep; not checked")
+                open_nodes.append([event.anchor, 1])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = open_nodes.pop()
+                open_nodes[-1][1] += size
+                if anchor is not None:
+                    expanded[anchor] = size
+            elif isinstance(event, yaml.AliasEvent):
+                open_nodes[-1][1] += expanded.get(event.anchor or "", 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                open_nodes[-1][1] += 1
+            if open_nodes[0][1] > EXPANSION_SLACK + EXPANSION_FACTOR * len(events):
+                raise TooComplex(
+                    'YAML aliases expand to too many nodes (a "billion laughs" file?); not checked'
+                )
+    finally:
+        loader.dispose()
+    return events
+
+
+def _bounded_loader() -> Any:
+    """PyYAML's safe loader with its scanner's work bounded (built once, on first use)."""
+    global _BOUNDED_LOADER
+    if _BOUNDED_LOADER is not None:
+        return _BOUNDED_LOADER
+    import yaml
+
+    class BoundedLoader(yaml.SafeLoader):
+        scan_budget = 0
+
+        def stale_possible_simple_keys(self) -> None:
+            # Called for every token, and loops over one pending key per open flow collection.
+            if self.flow_level > MAX_DEPTH:
+                raise TooComplex(f"YAML nested more than {MAX_DEPTH} levels deep; not checked")
+            self.scan_budget -= 1 + len(self.possible_simple_keys) + len(self.tokens)
+            if self.scan_budget < 0:
+                raise TooComplex("YAML too costly to parse (deep flow collections); not checked")
+            super().stale_possible_simple_keys()
+
+    _BOUNDED_LOADER = BoundedLoader
+    return BoundedLoader
+
+
+_BOUNDED_LOADER: Any = None
 
 
 def scan(events: list[Any]) -> list[Scalar]:
@@ -111,10 +197,10 @@ def verify_yaml(old: str, new: str) -> Counter[tuple[Any, Any]]:
     import yaml
 
     try:
-        after = _shape(yaml.parse(new, Loader=yaml.SafeLoader))
-    except yaml.YAMLError as exc:
+        after = _shape(parse_bounded(new))
+    except (yaml.YAMLError, TooComplex) as exc:
         raise VerifyError(f"the fixed file would not be valid YAML ({_one_line(exc)})") from None
-    changes = tree_changes(_shape(yaml.parse(old, Loader=yaml.SafeLoader)), after)
+    changes = tree_changes(_shape(parse_bounded(old)), after)
     # Events do not see a key that now appears twice in a mapping; the loaded data does (where
     # plain YAML loads at all: custom tags such as !Ref do not).
     try:

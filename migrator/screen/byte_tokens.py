@@ -7,8 +7,9 @@ plain names the selected checks declare (``declared_tokens``); ``TokenSearch`` f
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from migrator.screen.lines import line_numbers
 from migrator.screen.terms import ScreenTerms
@@ -31,7 +32,25 @@ _ANYWHERE, _AS_VALUE, _IN_REQUEST = 0, 1, 2
 _MIN_ANCHOR = 5
 
 Token = tuple[str, bytes, int]  # (text, regex, context)
-_Anchors = list[tuple[bytes, list[tuple[int, re.Pattern[bytes], int]]]]
+
+
+class _LazyPattern:
+    """A regular expression compiled when first needed: a rule set with thousands of model
+    IDs (``[tool.migrator.models]``) gives thousands of anchors, and a run meets few."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: bytes) -> None:
+        self._source = source
+        self._compiled: re.Pattern[bytes] | None = None
+
+    def match(self, text: bytes, pos: int) -> re.Match[bytes] | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return self._compiled.match(text, pos)
+
+
+_Anchors = list[tuple[bytes, list[tuple[int, _LazyPattern, int]]]]
 
 
 class TokenSearch:
@@ -128,15 +147,15 @@ def _anchored_patterns(tokens: list[Token]) -> _Anchors:
     anchors = _cover(sorted({text for text, _, _ in tokens}))
     grouped: dict[tuple[str, int, int], list[bytes]] = {}
     for text, pattern, context in tokens:
-        anchor = next(a for a in anchors if a in text)
+        anchor = anchors[text]
         quoted = pattern.startswith(_QUOTE)
         offset = text.index(anchor) + (1 if quoted else 0)
         grouped.setdefault((anchor, offset, context), []).append(pattern)
-    out: dict[bytes, list[tuple[int, re.Pattern[bytes], int]]] = {}
+    out: dict[bytes, list[tuple[int, _LazyPattern, int]]] = {}
     for (anchor, offset, context), patterns in sorted(grouped.items()):
         # Longest first: a shorter token must not end the alternative before its suffix test.
         patterns.sort(key=lambda p: (-len(p), p))
-        compiled = re.compile(b"|".join(patterns))
+        compiled = _LazyPattern(b"|".join(patterns))
         out.setdefault(anchor.encode(), []).append((offset, compiled, context))
     return list(out.items())
 
@@ -158,21 +177,50 @@ def _after_value_opener(source: bytes, quote: int) -> bool:
     return True
 
 
-def _cover(tokens: list[str]) -> list[str]:
-    """Few substrings such that every token holds one (greedy set cover, longer wins ties)."""
+def _cover(tokens: list[str]) -> dict[str, str]:
+    """Few substrings such that every token holds one (greedy set cover, longer wins ties):
+    each token with the first chosen substring it holds.
+
+    Lazy greedy: a substring's count of uncovered tokens only falls, so a heap entry whose
+    count is stale is pushed back with the current one, and the work grows with the number
+    of substrings, not with their square (50,000 overriding model IDs took minutes).
+    """
+    windows: dict[str, set[str]] = {}
+    holders: dict[str, list[str]] = {}  # substring -> the tokens holding it
+    for token in tokens:
+        seen = set()
+        for size in range(_MIN_ANCHOR, min(len(token), _MIN_ANCHOR + 3) + 1):
+            for i in range(len(token) - size + 1):
+                seen.add(token[i : i + size])
+        windows[token] = seen
+        for part in seen:
+            holders.setdefault(part, []).append(token)
+    counts = {part: len(held) for part, held in holders.items()}
     left = set(tokens)
-    chosen: list[str] = []
-    while left:
-        counts: dict[str, int] = {}
-        for token in left:
-            seen = set()
-            for size in range(_MIN_ANCHOR, min(len(token), _MIN_ANCHOR + 3) + 1):
-                for i in range(len(token) - size + 1):
-                    seen.add(token[i : i + size])
-            for part in seen:
-                counts[part] = counts.get(part, 0) + 1
-        short = sorted(t for t in left if len(t) < _MIN_ANCHOR)
-        best = short[0] if short else max(counts, key=lambda p: (counts[p], len(p), p))
-        chosen.append(best)
-        left = {t for t in left if best not in t}
+    chosen: dict[str, str] = {}
+
+    def take(anchor: str, covered: Iterable[str]) -> None:
+        for token in covered:
+            if token in left:
+                left.discard(token)
+                chosen[token] = anchor
+                for part in windows[token]:
+                    counts[part] -= 1
+
+    # A token too short for an anchor is its own, first (shortest name first).
+    for token in sorted(t for t in tokens if len(t) < _MIN_ANCHOR):
+        if token in left:
+            take(token, [t for t in left if token in t])
+    # Ties go to the longer substring, then the greater one: its rank in descending order.
+    parts = sorted((part for part, count in counts.items() if count), reverse=True)
+    heap = [(-counts[part], -len(part), rank) for rank, part in enumerate(parts)]
+    heapq.heapify(heap)
+    while left and heap:
+        count, size, rank = heapq.heappop(heap)
+        part = parts[rank]
+        current = counts[part]
+        if current and current != -count:  # stale: back in line with today's count
+            heapq.heappush(heap, (-current, size, rank))
+        elif current:
+            take(part, holders[part])
     return chosen
