@@ -16,9 +16,9 @@ MIG100 = Rule(
     description=(
         "A '# noqa: MIG...' or '# migrator: ignore[...]' comment naming a code that is not "
         "reported on its line, a bare '# migrator: ignore' on a line with no finding, or a "
-        "file-level '# migrator: noqa' in a file with nothing to suppress. Such comments pile "
-        "up after a migration (the code they silenced was fixed) and would hide a new finding "
-        "on the same line.\n\n"
+        "'# migrator: noqa' line (for the whole file) in a file with nothing to suppress. Such "
+        "comments pile up after a migration (the code they silenced was fixed) and would hide "
+        "a new finding on the same line.\n\n"
         "Every check is run to judge a comment, selected or not, so MIG100 can be selected on "
         "its own. A '# noqa' that names no MIG code is left alone: it may be there for another "
         "linter. Opt-in, as Ruff's RUF100: it is selected only when named (MIG100 or MIG1), "
