@@ -69,11 +69,8 @@ class Settings:
         out: list[str] = []
         for pattern, codes in self.per_file_ignores:
             glob = pattern.removeprefix("./")
-            if (
-                fnmatch.fnmatchcase(relative, glob)
-                or fnmatch.fnmatchcase(name, glob)
-                or (glob.endswith("/") and relative.startswith(glob))
-            ):
+            under = glob.endswith("/") and relative.startswith(glob)  # a directory
+            if under or fnmatch.fnmatchcase(relative, glob) or fnmatch.fnmatchcase(name, glob):
                 out.extend(codes)
         return tuple(out)
 

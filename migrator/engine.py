@@ -56,6 +56,7 @@ class RunResult:
     files_checked: int = 0
     changed_files: list[str] = field(default_factory=list)
     diffs: list[bytes] = field(default_factory=list)  # each in its file's own encoding
+    unsafe_fixes: bool = False  # whether unsafe fixes were applied (or, with DIFF, shown)
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)
@@ -102,7 +103,9 @@ def run(
     screens drop nothing). ``configs`` gives each file the settings of its nearest config
     (default: ``settings`` for every file).
     """
-    result = RunResult(mode, included_recorded=settings.include_recorded)
+    result = RunResult(
+        mode, included_recorded=settings.include_recorded, unsafe_fixes=settings.unsafe_fixes
+    )
     configs = configs or ConfigTree(settings)
     walk = iter_paths(paths, root=settings.root, selection_for=configs.selection)
     # A progress bar needs the total first (paths only, cheap to hold). Without one, files
@@ -333,7 +336,8 @@ def process_file(
     outcome.recorded = checked.recorded
     outcome.warnings = [FileError(outcome.path, warning) for warning in checked.warnings]
     if checked.error is not None:
-        outcome.errors.append(FileError(outcome.path, checked.error))
+        line, column = checked.error_at or (None, None)
+        outcome.errors.append(FileError(outcome.path, checked.error, line, column))
     if checked.new_source is None:
         return outcome
     if mode is Mode.DIFF:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z0-9,\s]+))?", re.I)
 # A bare ``# migrator: ignore`` means every code; ``ignore[`` left unclosed means none.
 _IGNORE = re.compile(r"#\s*migrator:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]*)\]|(?![\[\w]))", re.I)
-# File level, as Ruff's ``# ruff: noqa``: a comment line of its own, anywhere in the file.
+# File level, as Ruff's file-level exemption: a comment line of its own, anywhere in the file.
 _FILE_NOQA = re.compile(
     r"^[ \t]*#[ \t]*migrator:[ \t]*noqa(?::(?P<codes>[A-Z0-9, \t]*))?\r?$", re.I | re.M
 )
