@@ -357,6 +357,32 @@ def process_file(
     return outcome
 
 
+def check_stdin(
+    source: bytes, path: str, settings: Settings, mode: Mode
+) -> tuple[RunResult, bytes]:
+    """Check ``source`` as if it were the file ``path`` (an editor's buffer); nothing is
+    written. Returns the result and the source as fixed (as given when nothing was fixed)."""
+    result = RunResult(mode, unsafe_fixes=settings.unsafe_fixes, files_checked=1)
+    shown = display_path(Path(path))
+    try:
+        checked = check_file(source, shown, settings, fix=mode is not Mode.LINT)
+    except Exception as exc:  # a bug in a check: reported as for a file
+        result.errors.append(FileError(shown, internal_error(exc)))
+        return result, source
+    result.findings = checked.findings
+    result.warnings = [FileError(shown, warning) for warning in checked.warnings]
+    if checked.error is not None:
+        line, column = checked.error_at or (None, None)
+        result.errors.append(FileError(shown, checked.error, line, column))
+    if checked.new_source is None:
+        return result, source
+    result.fixed = checked.fixed
+    result.changed_files.append(shown)
+    if mode is Mode.DIFF:
+        result.diffs.append(unified_diff(shown, source, checked.new_source))
+    return result, checked.new_source
+
+
 def unified_diff(path: str, old: bytes, new: bytes) -> bytes:
     """A unified diff from ``old`` to ``new`` that ``git apply`` takes, byte for byte.
 
