@@ -314,6 +314,8 @@ def _overrides(options: dict[str, Any], unsafe_fixes: bool | None) -> dict[str, 
 
 def _baseline(result: RunResult, options: dict[str, Any]) -> bool:
     """Apply --baseline to ``result``; do --write-baseline (then True: the run is done)."""
+    if not (options["write_baseline"] or options["baseline"]):
+        return False
     from migrator.baseline import BaselineError, new_findings, write
 
     try:

@@ -112,7 +112,7 @@ def run(
     # are checked while the walk goes on: the pool's feeder thread draws the paths.
     items: list[_Item] | Iterator[_Item] = list(walk) if on_file is not None else walk
     total = len(items) if isinstance(items, list) else 0
-    guard = DirtyGuard() if mode is Mode.FIX and not allow_dirty else None
+    guard = DirtyGuard(settings.ruleset) if mode is Mode.FIX and not allow_dirty else None
     work = _Work(configs, mode, guard, screens)
     outcomes = _outcomes(iter(items), work, jobs or os.cpu_count() or 1)
     for done, outcome in enumerate(outcomes, 1):
