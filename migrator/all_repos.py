@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import subprocess
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -113,7 +112,7 @@ def _fix_repo(
         command = ["git", "commit", "--quiet", "-a", "-m", message]
         if author:
             command += ["--author", author]
-        subprocess.run(command, check=True)
+        autofix_lib.run(*command)
         if settings.dry_run:
             return
         config.push(config.push_settings, branch_name)
