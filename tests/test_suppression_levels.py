@@ -63,7 +63,7 @@ def test_per_file_ignores_from_config(in_tmp: Path) -> None:
     (in_tmp / "sub").mkdir()
     (in_tmp / "sub" / "conftest.py").write_text('A = "gpt-4o"\n')
     (in_tmp / "app.py").write_text('A = "gpt-4o"\n')
-    code, out, _ = invoke("lint", "-q", ".")
+    _, out, _ = invoke("lint", "-q", ".")
     assert sorted(line.split(": ")[0] + " " + line.split()[1] for line in out.splitlines()) == [
         "app.py:1:5 MIG001",
         "tests/test_app.py:2:5 MIG002",
