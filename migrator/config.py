@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,8 +75,9 @@ class Settings:
                 out.extend(codes)
         return tuple(out)
 
-    @property
+    @functools.cached_property
     def selected_codes(self) -> frozenset[str]:
+        # Asked once per file or more: worked out once per Settings.
         return frozenset(rule.code for rule in all_rules() if self.is_selected(rule.code))
 
 
