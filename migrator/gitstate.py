@@ -165,15 +165,13 @@ def only_our_rewrites(root: str, path: str, ruleset: RuleSet) -> bool:
 
 
 def index_blob(root: str, path: str) -> bytes | None:
-    """The index's version of ``path`` (None when git cannot give it)."""
-    env = {k: v for k, v in os.environ.items() if k not in _REPOSITORY_VARIABLES}
+    """The index's version of ``path`` (None when git cannot give it), asked as safely as
+    ``work_tree_state`` asks (``cat-file blob`` runs no filter nor textconv in any case)."""
     relative = os.path.relpath(path, root).replace(os.sep, "/")
-    command = ["git", "--no-optional-locks", "-C", root, "show", f":./{relative}"]
     try:
-        done = subprocess.run(command, capture_output=True, env=env, check=False)
-    except OSError:
+        return _git(root, _safe_options(root), "cat-file", "blob", f":{relative}")
+    except GitError:
         return None
-    return done.stdout if done.returncode == 0 else None
 
 
 def work_tree_state(root: str) -> dict[str, str]:
