@@ -76,3 +76,15 @@ def test_autofixer_commits_what_changed_and_lists_what_is_left(
     # The read-only push leaves the sources as they were.
     for name in REPOS:
         assert git(Path(sources[name]), "branch", "--list").strip() == "* main"
+
+
+def test_the_readme_uses_the_autofixers_own_flags() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Org-wide campaigns", 1)[1].split("\n## ", 1)[0]
+    usage = subprocess.run(
+        [sys.executable, "-m", "migrator.all_repos", "--help"], capture_output=True, text=True
+    )
+    assert usage.returncode == 0, usage.stderr
+    used = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", section))
+    offered = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", usage.stdout))
+    assert used - {"-e", "-m"} <= offered  # pip install -e, python -m
