@@ -52,8 +52,12 @@ def find_repos(config: Config) -> set[str]:
 
 def apply_fix(unsafe_fixes: bool = False) -> RunResult:
     """``migrator fix`` on the current directory (a fresh clone), with its own config."""
+    from migrator.config_tree import ConfigTree
+
     settings = load_settings(unsafe_fixes=unsafe_fixes or None)
-    return run([Path(".")], settings, Mode.FIX, jobs=1)
+    # Each file its nearest [tool.migrator] table, as the migrator command does.
+    configs = ConfigTree(settings, {"unsafe_fixes": unsafe_fixes or None})
+    return run([Path(".")], settings, Mode.FIX, jobs=1, configs=configs)
 
 
 def commit_message(result: RunResult) -> str:
