@@ -108,7 +108,7 @@ def test_display_only_fixes_are_neither_safe_nor_unsafe(mode: Mode) -> None:
     result = _display_only_result(mode)
     line = text.render(result)
     assert "[*]" not in line and "--unsafe-fixes" not in line
-    assert "suggested fix, never applied automatically" in line
+    assert "fix shown, never applied" in line
     assert "--unsafe-fixes" not in text.summary(result)
     assert "--unsafe-fixes" not in fix_summary.details(result)
     assert "fixable" not in FORMATS["github"](result)
