@@ -75,12 +75,35 @@ def common_options(func: F) -> F:
         CONFIG_OPTION,
         RULES_OPTION,
         click.option(
+            "--output-format",
             "--format",
             "output_format",
             type=click.Choice(FORMAT_NAMES),
             default="text",
             show_default=True,
-            help="Output format.",
+            help="Output format (--format is the same option).",
+        ),
+        click.option(
+            "--output-file",
+            "-o",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Write the report to this file instead of standard output.",
+        ),
+        click.option(
+            "--stdin-filename",
+            metavar="PATH",
+            help="Read the source from standard input and check it as this file (for "
+            "editors); with fix, print the fixed source.",
+        ),
+        click.option(
+            "--baseline",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Report only findings not recorded in this baseline file.",
+        ),
+        click.option(
+            "--write-baseline",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Record the findings in this baseline file (then exit 0).",
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary."),
         click.option(
@@ -126,15 +149,52 @@ def main() -> None:
     is_flag=True,
     help="Also report model IDs in fenced Python blocks of Markdown and reST files.",
 )
-def lint(exit_zero: bool, **options: Any) -> None:
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Add '# noqa: MIGxxx' to each Python line with a finding (notebooks and data "
+    "files: use --write-baseline).",
+)
+def lint(exit_zero: bool, add_noqa: bool, **options: Any) -> None:
     """Report retiring model IDs and what would break after the move."""
     from migrator.engine import Mode
 
-    result = _run(Mode.LINT, options, unsafe_fixes=None)
+    if add_noqa and (options["stdin_filename"] or options["write_baseline"]):
+        raise click.UsageError(
+            "--add-noqa writes files: not with --stdin-filename or --write-baseline"
+        )
+    result, _ = _run(Mode.LINT, options, unsafe_fixes=None)
+    if _baseline(result, options):
+        sys.exit(EXIT_ERROR if result.errors else EXIT_OK)
+    if add_noqa:
+        _add_noqa(result)
     _report(result, options)
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_OK)
+
+
+def _add_noqa(result: RunResult) -> None:
+    """Write the comments; what is left to report is what could not take one."""
+    from migrator.add_noqa import add_noqa
+
+    added = add_noqa(result.findings)
+    result.errors.extend(added.errors)
+    left = [f for f in added.left if not any(e.path == f.path for e in added.errors)]
+    files = sorted({f.path for f in left})
+    for path in files:
+        click.echo(
+            f"{path}: no noqa comment added (a notebook or data file, or no line that can take "
+            "one): record its findings with --write-baseline",
+            err=True,
+        )
+    plural = "" if added.directives == 1 else "s"
+    files_plural = "" if added.files == 1 else "s"
+    click.echo(
+        f"Added {added.directives} noqa directive{plural} to {added.files} file{files_plural}.",
+        err=True,
+    )
+    result.findings = added.left
 
 
 @main.command()
@@ -146,6 +206,7 @@ def lint(exit_zero: bool, **options: Any) -> None:
     default=None,
     help="Also apply fixes that can change behaviour (dict keys, comparisons ...).",
 )
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are left.")
 @click.option(
     "--exit-non-zero-on-fix",
     is_flag=True,
@@ -159,6 +220,7 @@ def lint(exit_zero: bool, **options: Any) -> None:
 def fix(
     diff: bool,
     unsafe_fixes: bool | None,
+    exit_zero: bool,
     exit_non_zero_on_fix: bool,
     allow_dirty: bool,
     **options: Any,
@@ -171,33 +233,55 @@ def fix(
     from migrator.engine import Mode
 
     mode = Mode.DIFF if diff else Mode.FIX
-    result = _run(mode, options, unsafe_fixes=unsafe_fixes, allow_dirty=allow_dirty)
+    result, fixed = _run(mode, options, unsafe_fixes=unsafe_fixes, allow_dirty=allow_dirty)
+    if _baseline(result, options):
+        sys.exit(EXIT_ERROR if result.errors else EXIT_OK)
     if diff:
         # Bytes: each file's hunks in its own encoding, as git apply needs them.
         click.echo(b"".join(result.diffs), nl=False)
-    _report(result, options, to_stderr=diff)
+    elif fixed is not None:  # --stdin-filename: the fixed source, for the editor to take
+        sys.stdout.flush()
+        sys.stdout.buffer.write(fixed)
+        sys.stdout.buffer.flush()
+    _report(result, options, to_stderr=diff or fixed is not None)
     if result.errors:
         sys.exit(EXIT_ERROR)
+    # As Ruff: --exit-zero wins over the findings, --exit-non-zero-on-fix over --exit-zero.
     pending = diff and bool(result.diffs)
     changed = exit_non_zero_on_fix and bool(result.changed_files)
-    sys.exit(EXIT_FINDINGS if result.findings or pending or changed else EXIT_OK)
+    left = (bool(result.findings) or pending) and not exit_zero
+    sys.exit(EXIT_FINDINGS if left or changed else EXIT_OK)
 
 
 def _run(
     mode: Any, options: dict[str, Any], unsafe_fixes: bool | None, allow_dirty: bool = False
-) -> RunResult:
-    from migrator.engine import run
+) -> tuple[RunResult, bytes | None]:
+    """The run's result, and with --stdin-filename the source as fixed (else None)."""
+    from migrator.discovery import Problem
+    from migrator.engine import Mode, check_stdin, run
     from migrator.interrupts import handle_signals
     from migrator.progress import progress
 
     if options["statistics"] and options["output_format"] not in ("text", "json"):
         raise click.UsageError("--statistics works with --format text or json")
+    if options["baseline"] and options["write_baseline"]:
+        raise click.UsageError("give --baseline or --write-baseline, not both")
     settings = _settings(options, unsafe_fixes)
     configs = _config_tree(settings, options, unsafe_fixes)
+    if options["stdin_filename"]:
+        if options["paths"]:
+            raise click.UsageError("--stdin-filename reads standard input: give no paths")
+        source = sys.stdin.buffer.read()
+        chosen = configs.for_file(options["stdin_filename"])  # its nearest config, as a file's
+        if isinstance(chosen, Problem):
+            click.echo(f"migrator: error: {chosen.path}: {chosen.message}", err=True)
+            sys.exit(EXIT_ERROR)
+        result, fixed = check_stdin(source, options["stdin_filename"], chosen, mode)
+        return result, fixed if mode is Mode.FIX else None
     paths = list(options["paths"]) or [Path(".")]
     try:
         with handle_signals(), progress(enabled=not options["quiet"]) as on_file:
-            return run(
+            result = run(
                 paths,
                 settings,
                 mode,
@@ -206,8 +290,11 @@ def _run(
                 jobs=options["jobs"],
                 configs=configs,
             )
+            return result, None
     except KeyboardInterrupt as exc:  # SIGINT or SIGTERM: no file is left half-written
-        click.echo("migrator: interrupted; each file is either fully fixed or untouched", err=True)
+        # Only a fix writes: lint and --diff have nothing to say about files.
+        note = "; each file is either fully fixed or untouched" if mode is Mode.FIX else ""
+        click.echo(f"migrator: interrupted{note}", err=True)
         sys.exit(128 + getattr(exc, "signum", signal.SIGINT))
 
 
@@ -223,6 +310,31 @@ def _overrides(options: dict[str, Any], unsafe_fixes: bool | None) -> dict[str, 
         "force_exclude": options.get("force_exclude"),
         "include_recorded": bool(options.get("include_recorded")),
     }
+
+
+def _baseline(result: RunResult, options: dict[str, Any]) -> bool:
+    """Apply --baseline to ``result``; do --write-baseline (then True: the run is done)."""
+    if not (options["write_baseline"] or options["baseline"]):
+        return False
+    from migrator.baseline import BaselineError, new_findings, write
+
+    try:
+        if options["write_baseline"]:
+            n = write(options["write_baseline"], result.findings)
+            for error in result.errors:
+                click.echo(f"{error.path}: error: {error.message}", err=True)
+            plural = "finding" if n == 1 else "findings"
+            click.echo(f"Recorded {n} {plural} in {options['write_baseline']}.", err=True)
+            return True
+        if options["baseline"]:
+            result.findings, known = new_findings(options["baseline"], result.findings)
+            if known and not options["quiet"]:
+                plural = "finding" if known == 1 else "findings"
+                click.echo(f"{known} {plural} in the baseline not shown.", err=True)
+    except BaselineError as exc:
+        click.echo(f"migrator: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    return False
 
 
 def _settings(options: dict[str, Any], unsafe_fixes: bool | None) -> Settings:
@@ -247,13 +359,32 @@ def _config_tree(
 
 
 def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False) -> None:
+    if options["output_file"] is None:
+        _write_report(result, options, to_stderr, None)
+        return
+    path: Path = options["output_file"]
+    try:
+        if path.parent != Path(""):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as handle:
+            _write_report(result, options, False, handle)
+    except OSError as exc:
+        click.echo(f"migrator: error: {path}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _write_report(
+    result: RunResult, options: dict[str, Any], to_stderr: bool, file: Any | None
+) -> None:
+    """The findings (and, as text, the summary) to stdout, stderr or ``file``; errors and
+    warnings always to stderr."""
     from migrator.colour import use_colour
     from migrator.engine import Mode
     from migrator.formats import FORMATS, fix_summary, statistics, text
     from migrator.shown_paths import printable
 
     output_format, quiet = options["output_format"], options["quiet"]
-    colour = use_colour(sys.stderr if to_stderr else sys.stdout)
+    colour = file is None and use_colour(sys.stderr if to_stderr else sys.stdout)
     if output_format == "text" or not to_stderr:
         if options["statistics"]:
             out = statistics.render(result, output_format)
@@ -261,7 +392,7 @@ def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False)
             out = text.render(result, colour=colour)
         else:
             out = FORMATS[output_format](result)
-        click.echo(out, nl=False, err=to_stderr, color=colour)
+        click.echo(out, nl=False, err=to_stderr, color=colour, file=file)
     for error in result.errors:
         click.echo(f"{printable(error.path)}: error: {error.message}", err=True)
     for warning in result.warnings:
@@ -272,9 +403,9 @@ def _report(result: RunResult, options: dict[str, Any], to_stderr: bool = False)
         # The JSON array holds findings only; the count goes where the summary would.
         click.echo(f"migrator: {text.recorded_line(result)}", err=True)
     if output_format == "text" and not quiet:
-        click.echo(text.summary(result), err=to_stderr)
+        click.echo(text.summary(result), err=to_stderr, file=file)
         if result.mode is not Mode.LINT:
-            click.echo(fix_summary.details(result), nl=False, err=to_stderr)
+            click.echo(fix_summary.details(result), nl=False, err=to_stderr, file=file)
 
 
 @main.command()

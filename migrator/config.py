@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,9 @@ CONFIG_FILE = "pyproject.toml"
 # Larger files are generated data, not code anyone migrates by hand; parsing one takes seconds
 # per megabyte and a lot of memory.
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+# Codes selected only when named more precisely than "MIG" (as Ruff's RUF100 is not in its
+# default selection): they report on comments, not on code that would break.
+OPT_IN = frozenset({"MIG100"})
 
 
 class ConfigError(Exception):
@@ -42,16 +46,38 @@ class Settings:
     # Files named on the command line are checked only if a walk would check them (Ruff's
     # force-exclude): pre-commit names every staged file.
     force_exclude: bool = False
+    # (glob, codes): as Ruff's per-file-ignores, globs relative to ``root`` or a file's name
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def walk_patterns(self) -> tuple[str, ...]:
         return self.include + (DOCS_INCLUDE if self.include_docs else ())
 
     def is_selected(self, code: str) -> bool:
-        return code.startswith(self.select) and not code.startswith(self.ignore or ("\0",))
+        if not code.startswith(self.select) or code.startswith(self.ignore or ("\0",)):
+            return False
+        return code not in OPT_IN or any(code.startswith(p) and p != "MIG" for p in self.select)
 
-    @property
+    def ignores_for(self, path: str) -> tuple[str, ...]:
+        """The codes ``per-file-ignores`` turns off for ``path`` (as given on the command line)."""
+        if not self.per_file_ignores:
+            return ()
+        import fnmatch
+        import os
+
+        relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+        name = os.path.basename(path)
+        out: list[str] = []
+        for pattern, codes in self.per_file_ignores:
+            glob = pattern.removeprefix("./")
+            under = glob.endswith("/") and relative.startswith(glob)  # a directory
+            if under or fnmatch.fnmatchcase(relative, glob) or fnmatch.fnmatchcase(name, glob):
+                out.extend(codes)
+        return tuple(out)
+
+    @functools.cached_property
     def selected_codes(self) -> frozenset[str]:
+        # Asked once per file or more: worked out once per Settings.
         return frozenset(rule.code for rule in all_rules() if self.is_selected(rule.code))
 
 
@@ -67,6 +93,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "models": (dict, 'a table of "old-model" = "new-model"'),
     "max-file-size": (int, "a number of bytes (0: no limit)"),
     "force-exclude": (bool, "true or false"),
+    "per-file-ignores": (dict, 'a table of "glob" = ["CODE", ...]'),
 }
 
 
@@ -141,10 +168,15 @@ def load_settings(
             f"{where}: snapshot = {mode!r}: expected one of auto, always, never"
         ) from None
 
+    # An option's error names the option, not the config file that happens to be there.
+    if select:
+        _check_codes(select, "--select", "command line")
+    _check_codes(ignore, "--ignore", "command line")
+    _check_codes(table.get("select", ()), "select", where)
+    _check_codes(table.get("ignore", ()), "ignore", where)
     chosen = tuple(select) if select else tuple(table.get("select", ("MIG",)))
     ignored = tuple(table.get("ignore", ())) + tuple(ignore)
-    _check_codes(chosen, "select", where)
-    _check_codes(ignored, "ignore", where)
+    per_file = _per_file_ignores(table.get("per-file-ignores", {}), where)
     return Settings(
         ruleset=ruleset,
         snapshot=snapshot_mode,
@@ -163,7 +195,23 @@ def load_settings(
         force_exclude=bool(table.get("force-exclude", False))
         if force_exclude is None
         else force_exclude,
+        per_file_ignores=per_file,
     )
+
+
+def _per_file_ignores(
+    table: Mapping[str, Any], where: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out = []
+    for glob, codes in table.items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(
+                f'{where}: [tool.migrator.per-file-ignores] "{glob}" must be a list of codes'
+            )
+        upper = tuple(c.strip().upper() for c in codes)
+        _check_codes(upper, f'per-file-ignores "{glob}"', where)
+        out.append((glob, upper))
+    return tuple(out)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

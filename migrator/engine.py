@@ -56,6 +56,7 @@ class RunResult:
     files_checked: int = 0
     changed_files: list[str] = field(default_factory=list)
     diffs: list[bytes] = field(default_factory=list)  # each in its file's own encoding
+    unsafe_fixes: bool = False  # whether unsafe fixes were applied (or, with DIFF, shown)
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)
@@ -102,14 +103,16 @@ def run(
     screens drop nothing). ``configs`` gives each file the settings of its nearest config
     (default: ``settings`` for every file).
     """
-    result = RunResult(mode, included_recorded=settings.include_recorded)
+    result = RunResult(
+        mode, included_recorded=settings.include_recorded, unsafe_fixes=settings.unsafe_fixes
+    )
     configs = configs or ConfigTree(settings)
     walk = iter_paths(paths, root=settings.root, selection_for=configs.selection)
     # A progress bar needs the total first (paths only, cheap to hold). Without one, files
     # are checked while the walk goes on: the pool's feeder thread draws the paths.
     items: list[_Item] | Iterator[_Item] = list(walk) if on_file is not None else walk
     total = len(items) if isinstance(items, list) else 0
-    guard = DirtyGuard() if mode is Mode.FIX and not allow_dirty else None
+    guard = DirtyGuard(settings.ruleset) if mode is Mode.FIX and not allow_dirty else None
     work = _Work(configs, mode, guard, screens)
     outcomes = _outcomes(iter(items), work, jobs or os.cpu_count() or 1)
     for done, outcome in enumerate(outcomes, 1):
@@ -333,7 +336,8 @@ def process_file(
     outcome.recorded = checked.recorded
     outcome.warnings = [FileError(outcome.path, warning) for warning in checked.warnings]
     if checked.error is not None:
-        outcome.errors.append(FileError(outcome.path, checked.error))
+        line, column = checked.error_at or (None, None)
+        outcome.errors.append(FileError(outcome.path, checked.error, line, column))
     if checked.new_source is None:
         return outcome
     if mode is Mode.DIFF:
@@ -351,6 +355,32 @@ def process_file(
     outcome.fixed = checked.fixed
     outcome.changed = True
     return outcome
+
+
+def check_stdin(
+    source: bytes, path: str, settings: Settings, mode: Mode
+) -> tuple[RunResult, bytes]:
+    """Check ``source`` as if it were the file ``path`` (an editor's buffer); nothing is
+    written. Returns the result and the source as fixed (as given when nothing was fixed)."""
+    result = RunResult(mode, unsafe_fixes=settings.unsafe_fixes, files_checked=1)
+    shown = display_path(Path(path))
+    try:
+        checked = check_file(source, shown, settings, fix=mode is not Mode.LINT)
+    except Exception as exc:  # a bug in a check: reported as for a file
+        result.errors.append(FileError(shown, internal_error(exc)))
+        return result, source
+    result.findings = checked.findings
+    result.warnings = [FileError(shown, warning) for warning in checked.warnings]
+    if checked.error is not None:
+        line, column = checked.error_at or (None, None)
+        result.errors.append(FileError(shown, checked.error, line, column))
+    if checked.new_source is None:
+        return result, source
+    result.fixed = checked.fixed
+    result.changed_files.append(shown)
+    if mode is Mode.DIFF:
+        result.diffs.append(unified_diff(shown, source, checked.new_source))
+    return result, checked.new_source
 
 
 def unified_diff(path: str, old: bytes, new: bytes) -> bytes:

@@ -66,3 +66,5 @@ class FileError:
 
     path: str
     message: str
+    line: int | None = None  # where a syntax error is, when known
+    column: int | None = None

@@ -15,6 +15,10 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from migrator.ruleset import RuleSet
 
 ALLOW_HINT = "or pass --allow-dirty"
 UNSTAGED = (
@@ -105,7 +109,10 @@ class DirtyGuard:
     guard that fails open would write exactly when it should not.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, ruleset: RuleSet | None = None) -> None:
+        # With a rule set, unstaged changes that are only this tool's own model-ID rewrites
+        # (an earlier fix) do not stop a file from being written.
+        self._ruleset = ruleset
         self._roots = _RootFinder()
         self._states: dict[str, dict[str, str] | str] = {}  # root -> state, or why unknown
 
@@ -131,7 +138,40 @@ class DirtyGuard:
             self._states[root] = state
         if isinstance(state, str):
             return state
-        return state.get(absolute)
+        reason = state.get(absolute)
+        ruleset = self._ruleset
+        if (
+            reason == UNSTAGED
+            and ruleset is not None
+            and only_our_rewrites(root, absolute, ruleset)
+        ):
+            return None
+        return reason
+
+
+def only_our_rewrites(root: str, path: str, ruleset: RuleSet) -> bool:
+    """Whether the work-tree file differs from its index version only by model-ID rewrites
+    that ``fix`` makes (asked only for a dirty file about to be written)."""
+    from migrator.rewrites import only_model_rewrites
+
+    staged = index_blob(root, path)
+    if staged is None:
+        return False
+    try:
+        current = Path(path).read_bytes()
+    except OSError:
+        return False
+    return only_model_rewrites(staged, current, ruleset)
+
+
+def index_blob(root: str, path: str) -> bytes | None:
+    """The index's version of ``path`` (None when git cannot give it), asked as safely as
+    ``work_tree_state`` asks (``cat-file blob`` runs no filter nor textconv in any case)."""
+    relative = os.path.relpath(path, root).replace(os.sep, "/")
+    try:
+        return _git(root, _safe_options(root), "cat-file", "blob", f":{relative}")
+    except GitError:
+        return None
 
 
 def work_tree_state(root: str) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import dataclasses
 import gc
 from dataclasses import dataclass, field
 
@@ -16,7 +17,13 @@ from migrator.findings import Finding
 from migrator.nesting import nesting_problem
 from migrator.positions import positions
 from migrator.screen import Screen
-from migrator.suppression import is_suppressed, may_suppress, suppressions
+from migrator.suppression import (
+    Directive,
+    directives,
+    may_suppress,
+    suppressing_line,
+    suppressions,
+)
 from migrator.traversal import replace_nodes, walk
 
 
@@ -34,6 +41,11 @@ class SourceResult:
     warnings: list[str] = field(default_factory=list)
     # The file is recorded data (see ``migrator.recorded``): what kind, for the summary.
     recorded: str | None = None
+    error_at: tuple[int, int] | None = None  # line and column of a syntax error
+
+
+# Unused suppression comments: reported only when selected by name (see checks.unused_suppression).
+UNUSED_SUPPRESSION = "MIG100"
 
 
 def check_source(
@@ -44,6 +56,16 @@ def check_source(
     With a ``screen`` (built once per run), a file it rules out is not parsed at all, and of a
     file it admits, LibCST parses only what the checks look at (see ``pruning``).
     """
+    result = _screened(source, path, settings, fix=fix, screen=screen)
+    if UNUSED_SUPPRESSION in settings.selected_codes and may_suppress(source):
+        result.findings.extend(unused_suppressions(source, path, settings))
+        result.findings.sort(key=lambda f: f.sort_key)
+    return result
+
+
+def _screened(
+    source: bytes, path: str, settings: Settings, *, fix: bool, screen: Screen | None
+) -> SourceResult:
     # Parsing builds up to millions of objects with no reference cycles among them; the cyclic
     # collector would sweep them over and over (a third of a large file's parse) for nothing.
     collecting = gc.isenabled()
@@ -92,21 +114,67 @@ def _fixable(result: SourceResult, settings: Settings) -> bool:
     return any(f.fix is not None and f.fix.applies(settings.unsafe_fixes) for f in result.findings)
 
 
+def unused_suppressions(source: bytes, path: str, settings: Settings) -> list[Finding]:
+    """MIG100 findings: the MIG codes of suppression comments that suppress nothing.
+
+    Judged against every check, selected or not (``--select MIG100`` alone works), on a whole
+    parse: only files holding a suppression comment pay for it, and only when MIG100 is selected.
+    """
+    used: set[tuple[int, str]] = set()
+    every = dataclasses.replace(settings, select=("MIG",), ignore=())
+    audit = _check(source, path, every, fix=False, used=used)
+    if audit.error is not None:
+        return []
+    lines_used = {line for line, _ in used}
+    out = []
+    for directive in directives(_text(source, audit.encoding)):
+        if not directive.ours:
+            continue
+        if "*" in directive.codes:
+            unused = [] if directive.line in lines_used else ["*"]
+        else:
+            unused = sorted(
+                code
+                for code in directive.codes
+                if code.startswith("MIG") and (directive.line, code) not in used
+            )
+        if unused:
+            out.append(unused_finding(path, directive.line, directive, unused))
+    return out
+
+
+def unused_finding(path: str, line: int, directive: Directive, unused: list[str]) -> Finding:
+    what = "every code" if unused == ["*"] else ", ".join(unused)
+    return Finding(
+        path=path,
+        line=line,
+        column=directive.column,
+        end_line=line,
+        end_column=directive.end_column,
+        code=UNUSED_SUPPRESSION,
+        message=f"Unused suppression comment (suppresses nothing: {what})",
+    )
+
+
 def _check(
-    source: bytes, path: str, settings: Settings, *, fix: bool, comments: bytes | None = None
+    source: bytes,
+    path: str,
+    settings: Settings,
+    *,
+    fix: bool,
+    comments: bytes | None = None,
+    used: set[tuple[int, str]] | None = None,
 ) -> SourceResult:
     """``comments``: the file whose ``# noqa`` comments count, when ``source`` is pruned (a
-    pruned item loses the comments inside it)."""
+    pruned item loses the comments inside it). ``used`` collects the (line, code) of each
+    suppression comment that dropped a finding."""
     problem = nesting_problem(source)  # LibCST's parser would crash or crawl on it
     if problem is not None:
         return SourceResult(error=problem)
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        where = f"{exc.raw_line}:{exc.raw_column + 1}: {exc.message}"
-        if python_accepts(source):
-            return SourceResult(error=f"{UNSUPPORTED} (LibCST: {where}); file left unchanged")
-        return SourceResult(error=f"syntax error at {where}")
+        return syntax_error(source, exc.raw_line, exc.raw_column + 1)
     except (UnicodeDecodeError, LookupError) as exc:
         return SourceResult(error=f"cannot decode source: {exc}")
     except SyntaxError as exc:  # decoding was checked above: e.g. bytes "b" "s" concatenated
@@ -127,7 +195,7 @@ def _check(
     if not reports:
         return SourceResult()
 
-    findings = _position(module, reports, path, comments or source)
+    findings = _position(module, reports, path, comments or source, used)
     result = SourceResult(encoding=module.encoding)
     replacements: dict[int, cst.CSTNode] = {}
     for report, finding in findings:
@@ -166,8 +234,41 @@ def _text(source: bytes, encoding: str) -> str:
     return source.decode(encoding, errors="replace")
 
 
+def syntax_error(source: bytes, line: int, column: int) -> SourceResult:
+    """One position and a short message, as Python words it; not LibCST's list of tokens.
+
+    Python's own parser is asked (on this error path alone) for the message and position; a
+    file it accepts is one LibCST cannot parse (newer syntax): said so, at LibCST's position.
+    """
+    import warnings
+
+    message = "invalid syntax"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences and the like
+            compile(source, "<source>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        if exc.lineno:
+            line, column = exc.lineno, exc.offset or 1
+        message = exc.msg or message
+    except Exception:  # ValueError (null bytes), MemoryError on a giant file ...
+        pass
+    else:
+        return SourceResult(
+            error=f"{UNSUPPORTED} (LibCST: {line}:{column}); file left unchanged",
+            error_at=(line, column),
+        )
+    return SourceResult(
+        error=f"syntax error at {line}:{column}: {message}", error_at=(line, column)
+    )
+
+
 def _position(
-    module: cst.Module, reports: list[Report], path: str, comments: bytes
+    module: cst.Module,
+    reports: list[Report],
+    path: str,
+    comments: bytes,
+    used: set[tuple[int, str]] | None = None,
 ) -> list[tuple[Report, Finding]]:
     """Attach line/column to reports and drop the suppressed ones.
 
@@ -180,8 +281,12 @@ def _position(
     for report in reports:
         where = where_is[report.node]
         lines = range(where.start.line, where.end.line + 1)
-        if noqa and is_suppressed(noqa, report.code, lines):
-            continue
+        if noqa:
+            line = suppressing_line(noqa, report.code, lines)
+            if line is not None:
+                if used is not None:
+                    used.add((line, report.code))
+                continue
         finding = Finding(
             path=path,
             line=where.start.line,

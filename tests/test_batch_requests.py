@@ -66,7 +66,7 @@ def test_content_parts_the_target_takes_are_not_reported() -> None:
         (
             "MIG004",
             "video input ('input_video' part) is not supported by gpt-4.1, "
-            "which accepts file, image, text",
+            "which accepts file, image and text",
         )
     ]
 

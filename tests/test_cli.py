@@ -28,14 +28,14 @@ def test_lint_reports_and_exits_1(in_tmp: Path) -> None:
     code, out, _ = invoke("lint", "app.py")
     assert code == 1
     assert "app.py:1:38: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1'" in out
-    assert "1 finding in 1 file, 1 fixable with 'migrator fix'." in out
+    assert "1 finding (1 file checked), 1 fixable with 'migrator fix'." in out
 
 
 def test_lint_clean_exits_0(in_tmp: Path) -> None:
     (in_tmp / "app.py").write_text('MODEL = "gpt-4.1"\n')
     code, out, _ = invoke("lint")
     assert code == 0
-    assert "no findings in 1 file" in out
+    assert "no findings (1 file checked)" in out
 
 
 def test_exit_zero(in_tmp: Path) -> None:
@@ -63,9 +63,19 @@ def test_json_format(in_tmp: Path) -> None:
         "end_column": 14,
         "code": "MIG001",
         "message": "'gpt-4o' retires: use 'gpt-4.1'",
-        "fix": {"replacement": '"gpt-4.1"', "safe": False},
+        "fix": {
+            "replacement": '"gpt-4.1"',
+            "safe": False,
+            "applicability": "unsafe",
+            "reason": "a dict key: lookups by the old ID would miss",
+        },
     }
-    assert data[1]["fix"] == {"replacement": '"gpt-4.1"', "safe": True}
+    assert data[1]["fix"] == {
+        "replacement": '"gpt-4.1"',
+        "safe": True,
+        "applicability": "safe",
+        "reason": "",
+    }
 
 
 def test_fix_rewrites_safe_sites_only(in_tmp: Path) -> None:

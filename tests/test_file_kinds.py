@@ -117,7 +117,7 @@ def test_include_in_config_replaces_the_defaults(in_tmp: Path) -> None:
     assert code == 1
     assert out.startswith("scripts/run:1:9: MIG001")  # a Python script without a suffix
     assert "a.yaml" not in out and "b.json" not in out
-    assert "in 2 files" in out  # deploy/app.cfg.yaml (nothing found) and scripts/run
+    assert "(2 files checked)" in out  # deploy/app.cfg.yaml (nothing found) and scripts/run
 
 
 def test_include_must_be_a_list(in_tmp: Path) -> None:

@@ -377,7 +377,7 @@ def test_lint_include_recorded_reports_them_and_fix_still_leaves_them(project: P
     assert code == 1
     assert "cassettes/test_hi.yaml:6:14: MIG001 'gpt-4o' retires: use 'gpt-4.1' (fix shown" in out
     assert "2 files of recorded data reported, never rewritten." in out
-    assert "4 findings in 3 files, 1 fixable with 'migrator fix'." in out  # none "unsafe"
+    assert "4 findings (3 files checked), 1 fixable with 'migrator fix'." in out  # none unsafe
     before = (project / "completion.json").read_bytes()
     code, out, _ = invoke("fix", "--include-recorded", "--unsafe-fixes")
     assert code == 1  # the recorded findings are left

@@ -18,7 +18,9 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "source", "kind"), CASES)
 def test_example(code: str, source: str, kind: str, in_tmp) -> None:
-    result = check_source(source.encode(), "example.py", load_settings(), fix=False)
+    # Naming the code selects the opt-in ones (MIG100) too.
+    settings = load_settings(select=["MIG", code])
+    result = check_source(source.encode(), "example.py", settings, fix=False)
     assert result.error is None
     codes = [f.code for f in result.findings]
     if kind == "invalid":

@@ -8,8 +8,14 @@ from migrator.checks.base import Check, Rule
 from migrator.checks.modalities import Modalities
 from migrator.checks.retiring_models import RetiringModels
 from migrator.checks.token_limits import TokenLimits
+from migrator.checks.unused_suppression import UnusedSuppression
 
-ALL_CHECKS: tuple[type[Check], ...] = (RetiringModels, TokenLimits, Modalities)
+ALL_CHECKS: tuple[type[Check], ...] = (
+    RetiringModels,
+    TokenLimits,
+    Modalities,
+    UnusedSuppression,
+)
 
 
 def selected_checks(codes: Container[str]) -> list[type[Check]]:

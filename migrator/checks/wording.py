@@ -31,7 +31,14 @@ def unsupported(modality: str, output: bool, what: str, verdict: str) -> str:
 
 def not_supported_by(model: str, output: bool, abilities: Iterable[str]) -> str:
     verb = "outputs" if output else "accepts"
-    return f"is not supported by {model}, which {verb} {', '.join(sorted(abilities)) or 'nothing'}"
+    return f"is not supported by {model}, which {verb} {and_list(sorted(abilities)) or 'nothing'}"
+
+
+def and_list(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: a list as a sentence reads it."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def not_supported_by_any_target() -> str:

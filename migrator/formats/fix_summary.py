@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from migrator.engine import RunResult
-from migrator.findings import Finding
+from migrator.engine import Mode, RunResult
+from migrator.findings import DISPLAY_ONLY, SAFE, Finding
+
+# A reason names the key, model or deployment of its site: a large tree would get one line per
+# name. Quoted names are folded so that the lines group by the reason itself.
+_QUOTED = re.compile(r"'[^'\n]*'")
 
 
 def details(result: RunResult) -> str:
@@ -14,9 +19,10 @@ def details(result: RunResult) -> str:
     fixed = Counter(f.code for f in result.fixed)
     if fixed:
         per_code = ", ".join(f"{code} {n}" for code, n in sorted(fixed.items()))
-        lines.append(f"Fixed per code: {per_code}")
+        verb = "Would fix" if result.mode is Mode.DIFF else "Fixed"
+        lines.append(f"{verb} per code: {per_code}")
     errors = {e.path: e.message for e in result.errors}
-    left = Counter((f.code, left_reason(f, errors)) for f in result.findings)
+    left = Counter((f.code, _QUOTED.sub("'...'", left_reason(f, errors))) for f in result.findings)
     if left:
         lines.append("Left:")
         width = max(len(str(n)) for n in left.values())
@@ -31,8 +37,8 @@ def left_reason(finding: Finding, errors: dict[str, str]) -> str:
         return "no automatic fix: a person has to make this change"
     if finding.path in errors:
         return "not written: " + errors[finding.path].removeprefix("not written: ")
-    if finding.fix.display_only:
+    if finding.fix.applicability == DISPLAY_ONLY:
         return f"fix shown, never applied: {finding.fix.reason}"
-    if not finding.fix.safe:
+    if finding.fix.applicability != SAFE:
         return f"unsafe fix, applied only with --unsafe-fixes: {finding.fix.reason}"
     return "not fixed"

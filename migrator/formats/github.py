@@ -8,7 +8,7 @@ finding. Values are escaped as the Actions toolkit does: ``%``, CR and LF everyw
 from __future__ import annotations
 
 from migrator.engine import RunResult
-from migrator.findings import Finding
+from migrator.findings import SAFE, FileError, Finding
 from migrator.formats.text import recorded_line, unsafe_note
 from migrator.shown_paths import printable
 
@@ -28,7 +28,7 @@ def command(name: str, message: str, **properties: object) -> str:
 
 def finding_command(finding: Finding) -> str:
     message = finding.cell_prefix + finding.message + unsafe_note(finding)
-    if finding.fix is not None and finding.fix.safe:
+    if finding.fix is not None and finding.fix.applicability == SAFE:
         message += " (fixable with 'migrator fix')"
     if finding.cell is not None:
         # Lines count within the notebook cell, not the .ipynb file: annotate the file.
@@ -45,11 +45,22 @@ def finding_command(finding: Finding) -> str:
     )
 
 
+def _error_command(error: FileError) -> str:
+    if error.line is None:
+        return command("error", error.message, file=printable(error.path), title="migrator")
+    return command(
+        "error",
+        error.message,
+        file=printable(error.path),
+        line=error.line,
+        col=error.column,
+        title="migrator",
+    )
+
+
 def render(result: RunResult) -> str:
     lines = [finding_command(f) for f in result.findings]
-    lines += [
-        command("error", e.message, file=printable(e.path), title="migrator") for e in result.errors
-    ]
+    lines += [_error_command(e) for e in result.errors]
     if result.recorded:
         lines.append(command("notice", recorded_line(result), title="migrator"))
     return "".join(line + "\n" for line in lines)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from migrator.engine import RunResult
-from migrator.findings import Finding
+from migrator.findings import FileError, Finding
 from migrator.shown_paths import well_formed
 
 
@@ -24,9 +24,32 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "fix": None
         if finding.fix is None
-        else {"replacement": finding.fix.replacement, "safe": finding.fix.safe},
+        else {
+            "replacement": finding.fix.replacement,
+            "safe": finding.fix.safe,
+            "applicability": finding.fix.applicability,  # safe, unsafe or display-only
+            "reason": finding.fix.reason,  # why it is not safe; empty for a safe fix
+        },
+    }
+
+
+def error_dict(error: FileError) -> dict[str, Any]:
+    """A file that could not be checked, as an entry of its own (as Ruff reports a syntax
+    error): the keys of a finding, with ``code`` null and ``error`` true."""
+    return {
+        "path": well_formed(error.path),
+        "line": error.line,
+        "column": error.column,
+        "end_line": error.line,
+        "end_column": error.column,
+        "code": None,
+        "message": error.message,
+        "fix": None,
+        "error": True,
     }
 
 
 def render(result: RunResult) -> str:
-    return json.dumps([finding_dict(f) for f in result.findings], indent=2) + "\n"
+    entries = [finding_dict(f) for f in result.findings]
+    entries += [error_dict(e) for e in result.errors]
+    return json.dumps(entries, indent=2) + "\n"

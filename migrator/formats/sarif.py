@@ -80,7 +80,11 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.description},
-        "help": {"text": explain(rule), "markdown": explain_markdown(rule)},
+        # The rule's fix key ("sometimes") is for `migrator rules`; the help says it in words.
+        "help": {
+            "text": explain(rule).replace(f"Fix: {rule.fix}: ", "Fix: ", 1),
+            "markdown": explain_markdown(rule),
+        },
         "defaultConfiguration": {"level": "error"},
         "properties": {"fix": rule.fix, "fixDescription": FIX_SAFETY.get(rule.fix, rule.fix)},
     }
@@ -107,8 +111,10 @@ def _result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
         out["locations"] = [{"physicalLocation": {"artifactLocation": location}}]
         return out
     if finding.fix is not None:
-        fix = finding.fix
-        safety = "safe" if fix.safe else f"{fix.applicability}: {fix.reason}"
+        applicability = finding.fix.applicability
+        safety = (
+            applicability if applicability == "safe" else f"{applicability}: {finding.fix.reason}"
+        )
         out["fixes"] = [
             {
                 "description": {"text": f"Replace with {finding.fix.replacement} ({safety})"},
@@ -125,7 +131,7 @@ def _result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
                 ],
             }
         ]
-        out["properties"] = {"fixSafe": finding.fix.safe}
+        out["properties"] = {"fixSafe": finding.fix.safe, "fixApplicability": applicability}
     return out
 
 

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 
 from migrator.checks import rule_by_code
 from migrator.engine import RunResult
+from migrator.findings import SAFE
 
 FORMATS = ("text", "json")
 
@@ -22,7 +23,9 @@ class CodeCount:
 
 def counts(result: RunResult) -> list[CodeCount]:
     total = Counter(f.code for f in result.findings)
-    fixable = Counter(f.code for f in result.findings if f.fix is not None and f.fix.safe)
+    fixable = Counter(
+        f.code for f in result.findings if f.fix is not None and f.fix.applicability == SAFE
+    )
     out = []
     for code, n in sorted(total.items(), key=lambda item: (-item[1], item[0])):
         rule = rule_by_code(code)

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from migrator.engine import Mode, RunResult
-from migrator.findings import Finding
+from migrator.findings import DISPLAY_ONLY, SAFE, UNSAFE, Finding
 from migrator.recorded import summary as recorded_summary
 from migrator.shown_paths import printable
 
@@ -25,12 +25,16 @@ def finding_line(finding: Finding, colour: bool = False) -> str:
 
 
 def unsafe_note(finding: Finding) -> str:
-    """What a finding with an unsafe fix says about it (empty for other findings)."""
-    if finding.fix is None or finding.fix.safe:
+    """What a finding with an unsafe or display-only fix says about it (empty for others)."""
+    if finding.fix is None or finding.fix.applicability == SAFE:
         return ""
-    if finding.fix.display_only:
+    if finding.fix.applicability == DISPLAY_ONLY:
         return f" (fix shown, never applied: {finding.fix.reason})"
     return f" (unsafe fix, with --unsafe-fixes: {finding.fix.reason})"
+
+
+def count_applicability(findings: list[Finding], applicability: str) -> int:
+    return sum(1 for f in findings if f.fix is not None and f.fix.applicability == applicability)
 
 
 def render(result: RunResult, colour: bool = False) -> str:
@@ -63,14 +67,15 @@ def recorded_line(result: RunResult) -> str:
 
 def _findings_summary(result: RunResult) -> str:
     left = len(result.findings)
-    safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
-    unsafe = sum(1 for f in result.findings if f.fix is not None and f.fix.applies(True))
-    unsafe -= safe
+    safe = count_applicability(result.findings, SAFE)
+    # Left unsafe only because --unsafe-fixes was not given: with it, they were not written.
+    unsafe = 0 if result.unsafe_fixes else count_applicability(result.findings, UNSAFE)
+    checked = f"({_files(result.files_checked)} checked)"
     if result.mode is Mode.LINT:
         if not left:
             head = "No findings" if result.errors or result.notices else "All clear: no findings"
-            return f"{head} in {_files(result.files_checked)}."
-        parts = [f"{_count(left)} in {_files(result.files_checked)}"]
+            return f"{head} {checked}."
+        parts = [f"{_count(left)} {checked}"]
         if safe:
             parts.append(f"{safe} fixable with 'migrator fix'")
         if unsafe:
@@ -79,7 +84,7 @@ def _findings_summary(result: RunResult) -> str:
     done = len(result.fixed)
     verb = "Would fix" if result.mode is Mode.DIFF else "Fixed"
     changed = len(result.changed_files)
-    head = f"{verb} {_count(done)} in {_files(changed)} ({_files(result.files_checked)} checked)"
+    head = f"{verb} {_count(done)} in {_files(changed)} {checked}"
     if not left:
         return head + "; nothing left."
     tail = f"{_count(left)} left"

@@ -6,6 +6,7 @@ diff and write code serves all kinds. A name no kind claims is Python.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from dataclasses import replace
 from pathlib import PurePath
@@ -14,10 +15,11 @@ from typing import Any, Protocol
 from migrator import recorded
 from migrator.config import Settings
 from migrator.filekinds import FileKind, file_kind
-from migrator.findings import Fix
+from migrator.findings import Finding, Fix
 from migrator.ruleset import RuleSet
-from migrator.runner import SourceResult, check_source
+from migrator.runner import UNUSED_SUPPRESSION, SourceResult, check_source, unused_finding
 from migrator.screen import Screen
+from migrator.suppression import Directive, file_directives
 
 
 class Checker(Protocol):
@@ -63,6 +65,26 @@ def check_file(
     before they parse anything. Recorded data (see ``migrator.recorded``) is not checked, only
     counted; with ``include_recorded`` its findings are reported with display-only fixes.
     """
+    off = settings.ignores_for(path)
+    found = file_directives(source)
+    for directive in found:
+        off += tuple(directive.codes)
+    if "*" in off:
+        result = SourceResult()
+    else:
+        if off:
+            # Ignored codes are neither reported nor fixed, as with --ignore.
+            settings = dataclasses.replace(settings, ignore=settings.ignore + off)
+        result = _dispatch(source, path, settings, fix=fix, screen=screen)
+    if found and UNUSED_SUPPRESSION in settings.selected_codes:
+        result.findings += _unused_file_directives(source, path, settings, found)
+        result.findings.sort(key=lambda f: f.sort_key)
+    return result
+
+
+def _dispatch(
+    source: bytes, path: str, settings: Settings, *, fix: bool, screen: Screen | None
+) -> SourceResult:
     kind = file_kind(path)
     record = recorded_kind(source, path, settings, kind)
     if record is None:
@@ -132,3 +154,24 @@ def _model_bytes(ruleset: RuleSet) -> tuple[bytes, ...]:
 
 def _display_only(fix: Fix, reason: str) -> Fix:
     return replace(fix, safe=False, display_only=True, reason=reason)
+
+
+def _unused_file_directives(
+    source: bytes, path: str, settings: Settings, found: list[Directive]
+) -> list[Finding]:
+    """MIG100 for a ``# migrator: noqa`` line that suppresses nothing: the file is checked
+    again with every code (only files holding one, only when MIG100 is selected)."""
+    every = dataclasses.replace(settings, select=("MIG",), ignore=())
+    audit = _dispatch(source, path, every, fix=False, screen=None)
+    if audit.error is not None:
+        return []
+    reported = {f.code for f in audit.findings}
+    out = []
+    for directive in found:
+        if "*" in directive.codes:
+            unused = [] if reported else ["*"]
+        else:
+            unused = sorted(c for c in directive.codes if c not in reported)
+        if unused:
+            out.append(unused_finding(path, directive.line, directive, unused))
+    return out
