@@ -10,6 +10,7 @@ from typing import Any
 from migrator import tomlcompat as tomllib
 from migrator.checks import all_rules
 from migrator.filekinds import DEFAULT_INCLUDE, DOCS_INCLUDE
+from migrator.lifecycle import DEFAULT_WARN_WITHIN_DAYS, Calendar, DateError, today_from
 from migrator.ruleset import RuleSet, RuleSetError, SnapshotMode
 
 CONFIG_FILE = "pyproject.toml"
@@ -41,13 +42,21 @@ class Settings:
     # Files named on the command line are checked only if a walk would check them (Ruff's
     # force-exclude): pre-commit names every staged file.
     force_exclude: bool = False
+    # select was given (command line or config): opt-in codes count only then (Rule.opt_in)
+    explicit_select: bool = False
 
     @property
     def walk_patterns(self) -> tuple[str, ...]:
         return self.include + (DOCS_INCLUDE if self.include_docs else ())
 
     def is_selected(self, code: str) -> bool:
+        if code in _opt_in_codes() and not self.explicit_select:
+            return False
         return code.startswith(self.select) and not code.startswith(self.ignore or ("\0",))
+
+    @property
+    def calendar(self) -> Calendar:
+        return self.ruleset.calendar
 
     @property
     def selected_codes(self) -> frozenset[str]:
@@ -62,7 +71,8 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "exclude": (list, "a list of gitignore-style patterns"),
     "include": (list, "a list of gitignore-style patterns"),
     "unsafe-fixes": (bool, "true or false"),
-    "rules": (str, "a path to a rule file"),
+    "rules": (str, "a bundled rule set's name or a path to a rule file"),
+    "warn-within-days": (int, "a number of days (MIG005 reports shutdowns this near)"),
     "models": (dict, 'a table of "old-model" = "new-model"'),
     "max-file-size": (int, "a number of bytes (0: no limit)"),
     "force-exclude": (bool, "true or false"),
@@ -97,12 +107,18 @@ def load_settings(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     unsafe_fixes: bool | None = None,
-    rules_path: Path | None = None,
+    rules_path: str | Path | None = None,
     include_docs: bool = False,
     force_exclude: bool | None = None,
     include_recorded: bool = False,
+    today: str | None = None,
+    check_retired: bool = True,
 ) -> Settings:
-    """Read the config (explicit, or found from ``cwd``) and apply command-line overrides."""
+    """Read the config (explicit, or found from ``cwd``) and apply command-line overrides.
+
+    ``check_retired``: refuse a mapping to a model that has shut down (off only for commands
+    that move no code, such as ``migrator rules --dates``, which shows what is past).
+    """
     cwd = cwd or Path.cwd()
     if config_path is not None and not config_path.is_file():
         raise ConfigError(f"config file not found: {config_path}")
@@ -121,10 +137,14 @@ def load_settings(
     _check_types(table, where)
     root = path.parent if path else cwd
 
-    rule_file = rules_path or (root / table["rules"] if "rules" in table else None)
+    # --rules is read from the working directory, the rules key from the config's folder.
+    rules, base = (rules_path, cwd) if rules_path is not None else (table.get("rules"), root)
     try:
-        ruleset = RuleSet.load(rule_file)
-    except RuleSetError as exc:
+        calendar = Calendar(
+            today_from(today), table.get("warn-within-days", DEFAULT_WARN_WITHIN_DAYS)
+        )
+        ruleset = RuleSet.load(rules, base=base).seen_on(calendar)
+    except (RuleSetError, DateError) as exc:
         raise ConfigError(str(exc)) from exc
     models = table.get("models", {})
     if models:
@@ -139,6 +159,9 @@ def load_settings(
         raise ConfigError(
             f"{where}: snapshot = {mode!r}: expected one of auto, always, never"
         ) from None
+
+    if check_retired:
+        _check_retired(ruleset, snapshot_mode, models, where)
 
     chosen = tuple(select) if select else tuple(table.get("select", ("MIG",)))
     ignored = tuple(table.get("ignore", ())) + tuple(ignore)
@@ -162,7 +185,29 @@ def load_settings(
         force_exclude=bool(table.get("force-exclude", False))
         if force_exclude is None
         else force_exclude,
+        explicit_select=bool(select) or "select" in table,
     )
+
+
+def _opt_in_codes() -> frozenset[str]:
+    return frozenset(rule.code for rule in all_rules() if rule.opt_in)
+
+
+def _check_retired(
+    ruleset: RuleSet, snapshot: SnapshotMode, models: Mapping[str, Any], where: str
+) -> None:
+    """No mapping may end at a model that has already shut down: the fix would break calls."""
+    for source, model, day in ruleset.retired_mappings(snapshot):
+        shutdown = ruleset.shutdowns[model]
+        if source.id in models:
+            label = f'{where}: [tool.migrator.models] "{source.id}" = {models[source.id]!r}'
+        else:
+            label = f"rule set {ruleset.name!r}: {source.id!r} maps to {source.replacement!r}"
+        raise ConfigError(
+            f"{label}: {model!r} shut down on {day.isoformat()} "
+            f"({ruleset.calendar.days_phrase(day)}; source: {shutdown.source or 'the rule set'}); "
+            "map it to a model that still runs"
+        )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

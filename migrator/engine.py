@@ -19,6 +19,7 @@ from migrator.findings import FileError, Finding
 from migrator.gitstate import DirtyGuard
 from migrator.interrupts import in_worker
 from migrator.kinds import check_file
+from migrator.lifecycle import TargetShutdown, written_model
 from migrator.limits import internal_error, oversize_notice
 from migrator.recorded import RecordedFile
 from migrator.screen import Screen
@@ -53,6 +54,10 @@ class RunResult:
     files_checked: int = 0
     changed_files: list[str] = field(default_factory=list)
     diffs: list[bytes] = field(default_factory=list)  # each in its file's own encoding
+    # Models the run moves code to (MIG001 fixes, applied or not) that have announced
+    # shutdown dates themselves: every output format ends with a note about them.
+    target_shutdowns: list[TargetShutdown] = field(default_factory=list)
+    display_name: str = ""  # the rule set's, for help text in the output (SARIF rules)
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)
@@ -99,7 +104,11 @@ def run(
     screens drop nothing). ``configs`` gives each file the settings of its nearest config
     (default: ``settings`` for every file).
     """
-    result = RunResult(mode, included_recorded=settings.include_recorded)
+    result = RunResult(
+        mode,
+        included_recorded=settings.include_recorded,
+        display_name=settings.ruleset.display_name,
+    )
     configs = configs or ConfigTree(settings)
     walk = iter_paths(paths, root=settings.root, selection_for=configs.selection)
     # A progress bar needs the total first (paths only, cheap to hold). Without one, files
@@ -114,7 +123,26 @@ def run(
         if on_file is not None:
             on_file(done, total)
     result.sort()
+    result.target_shutdowns = target_shutdowns(result, settings)
     return result
+
+
+def target_shutdowns(result: RunResult, settings: Settings) -> list[TargetShutdown]:
+    """The models this run's MIG001 fixes write that have an announced shutdown date."""
+    ruleset = settings.ruleset
+    found: dict[str, TargetShutdown] = {}
+    for finding in (*result.fixed, *result.findings):
+        if finding.code != "MIG001" or finding.fix is None:
+            continue
+        resolved = ruleset.resolve(written_model(finding.fix.replacement))
+        if resolved is None or resolved[1] in found:
+            continue
+        model = resolved[1]
+        shutdown = ruleset.shutdown(model)
+        if shutdown is not None and shutdown.date is not None:
+            days = ruleset.calendar.days_left(shutdown.date)
+            found[model] = TargetShutdown(model, shutdown.date, days)
+    return sorted(found.values(), key=lambda t: (t.date, t.model))
 
 
 _Item = Union[Path, Missing, Problem]

@@ -8,6 +8,7 @@ from migrator.checks import all_rules
 from migrator.config import load_settings
 from migrator.runner import check_source
 
+OPT_IN = {rule.code for rule in all_rules() if rule.opt_in}
 CASES = [
     pytest.param(rule.code, example.code, kind, id=f"{rule.code}-{kind}-{i}")
     for rule in all_rules()
@@ -18,7 +19,9 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "source", "kind"), CASES)
 def test_example(code: str, source: str, kind: str, in_tmp) -> None:
-    result = check_source(source.encode(), "example.py", load_settings(), fix=False)
+    # An opt-in rule reports only when selected: its examples select it.
+    settings = load_settings(select=[code] if code in OPT_IN else None)
+    result = check_source(source.encode(), "example.py", settings, fix=False)
     assert result.error is None
     codes = [f.code for f in result.findings]
     if kind == "invalid":
@@ -30,3 +33,13 @@ def test_example(code: str, source: str, kind: str, in_tmp) -> None:
 def test_every_rule_has_both_kinds_of_example() -> None:
     for rule in all_rules():
         assert rule.invalid and rule.valid, rule.code
+
+
+@pytest.mark.parametrize("rule", [r for r in all_rules() if r.opt_in], ids=lambda r: r.code)
+def test_opt_in_rules_are_not_in_the_default_selection(rule, in_tmp) -> None:
+    for example in rule.invalid:
+        result = check_source(example.code.encode(), "example.py", load_settings(), fix=False)
+        assert rule.code not in [f.code for f in result.findings]
+        everything = load_settings(select=["MIG"])  # a select that names it counts
+        result = check_source(example.code.encode(), "example.py", everything, fix=False)
+        assert rule.code in [f.code for f in result.findings]

@@ -7,9 +7,10 @@ from collections.abc import Container
 from migrator.checks.base import Check, Rule
 from migrator.checks.modalities import Modalities
 from migrator.checks.retiring_models import RetiringModels
+from migrator.checks.shutdown_dates import ShutdownDates
 from migrator.checks.token_limits import TokenLimits
 
-ALL_CHECKS: tuple[type[Check], ...] = (RetiringModels, TokenLimits, Modalities)
+ALL_CHECKS: tuple[type[Check], ...] = (RetiringModels, TokenLimits, Modalities, ShutdownDates)
 
 
 def selected_checks(codes: Container[str]) -> list[type[Check]]:
