@@ -177,23 +177,26 @@ def shown_url(url: str) -> str:
 @dataclass(frozen=True)
 class LiveDate:
     """A listed model's shutdown date as the API gives it: None when none is announced;
-    ``raw`` is what the API sent when it is not a date this code can read."""
+    ``raw`` is what the API sent when it is not a date this code can read; ``given`` is False
+    when the API sent no shutdown_date at all (an older API: nothing to compare)."""
 
     date: dt.date | None
     raw: str = ""
+    given: bool = True
 
 
 @dataclass(frozen=True)
 class DateCheck:
     model: str
-    role: str  # "target" or "in use" (a retiring model the project still names)
+    role: str  # "target", or "used": a retiring model the project still names
     available: bool
     live: LiveDate | None  # None: not listed, so no live date
     bundled: dt.date | None
 
     @property
     def differs(self) -> bool:
-        return self.live is not None and (self.live.date != self.bundled or bool(self.live.raw))
+        live = self.live
+        return live is not None and live.given and (live.date != self.bundled or bool(live.raw))
 
 
 def live_dates(body: bytes) -> dict[str, LiveDate]:
@@ -250,7 +253,7 @@ def check_dates(
     live: dict[str, LiveDate],
 ) -> list[DateCheck]:
     checks = []
-    for role, models in (("target", targets), ("in use", in_use)):
+    for role, models in (("target", targets), ("used", in_use)):
         for model in models:
             shutdown = ruleset.shutdown(model)
             checks.append(
@@ -273,21 +276,30 @@ def render_dates(checks: list[DateCheck], calendar: Calendar) -> str:
     width = max(len(c.model) for c in checks)
     for c in checks:
         status = "ok" if c.available else "MISSING"
-        live = "-" if c.live is None else _shown(c.live.date) if not c.live.raw else c.live.raw
+        live = _shown_live(c.live)
         line = (
             f"  {c.role:<6}  {status:<7}  {c.model:<{width}}  live {live:<10}  "
             f"rule set {_shown(c.bundled)}"
         )
-        if c.differs:
-            line += "  DIFFERS: the API's date wins; update the rule set"
-        day = c.live.date if c.live is not None and c.live.date else c.bundled
+        # The API's date wins where it gives one (null included).
+        day = c.live.date if c.live is not None and c.live.given else c.bundled
         if day is not None:
             line += f"  ({calendar.days_phrase(day)})"
+        if c.differs:
+            line += "  DIFFERS: the API's date wins; update the rule set"
         lines.append(line.rstrip())
     differing = sum(1 for c in checks if c.differs)
     if differing:
         lines.append(f"{differing} live date(s) differ from the rule set's.")
     return "\n".join(lines) + "\n"
+
+
+def _shown_live(live: LiveDate | None) -> str:
+    if live is None:
+        return "-"  # not listed: the key cannot use it
+    if not live.given:
+        return "not-given"
+    return live.raw or _shown(live.date)
 
 
 def _shown(day: dt.date | None) -> str:
