@@ -314,10 +314,11 @@ def rules(
     """List every check: code, name, fix safety and summary."""
     if sets:
         from migrator.rule_sets import sets_table
+        from migrator.ruleset import RuleSetError
 
         try:
             click.echo(sets_table(), nl=False)
-        except Exception as exc:
+        except RuleSetError as exc:  # a broken bundled file: say which
             click.echo(f"migrator: error: {exc}", err=True)
             sys.exit(EXIT_ERROR)
         return

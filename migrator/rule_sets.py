@@ -3,6 +3,8 @@ of the active one shuts down."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from migrator.ruleset import DEFAULT_RULE_SET, RuleSet, bundled_data, bundled_sets
 
 
@@ -41,7 +43,7 @@ def dates_table(ruleset: RuleSet) -> str:
     return head + _table(rows)
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
+def _table(rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]

@@ -133,14 +133,17 @@ def test_the_bundled_mapping_is_refused_once_its_targets_shut_down(
 
 
 def test_a_mapping_to_gpt_41_nano_is_refused(in_tmp: Path) -> None:
-    (in_tmp / "pyproject.toml").write_text('[tool.migrator.models]\n"gpt-4o-mini" = "gpt-4.1-nano"\n')
+    (in_tmp / "pyproject.toml").write_text(
+        '[tool.migrator.models]\n"gpt-4o-mini" = "gpt-4.1-nano"\n'
+    )
     (in_tmp / "app.py").write_text('A = "gpt-4o-mini"\n')
     code, out, err = invoke("fix", "app.py")
+    assert out == ""
     assert code == 2
     assert '[tool.migrator.models] "gpt-4o-mini"' in err
     assert "'gpt-4.1-nano' shut down on 2026-10-23 (39 days ago" in err
     assert (in_tmp / "app.py").read_text() == 'A = "gpt-4o-mini"\n'  # nothing written
-    code, out, _ = invoke("fix", "--today", "2026-10-22", "app.py")  # the day before: allowed
+    code, _, _ = invoke("fix", "--today", "2026-10-22", "app.py")  # the day before: allowed
     assert code == 0
     assert (in_tmp / "app.py").read_text() == 'A = "gpt-4.1-nano"\n'
 
@@ -202,7 +205,7 @@ def test_text_note_ends_lint_and_fix(project: Path) -> None:
     assert out.splitlines()[-1] == NOTE
     code, out, _ = invoke("fix", "--diff")
     assert code == 1
-    code, out, err = invoke("fix")
+    code, out, _ = invoke("fix")
     assert code == 1  # MIG002 is left: the note changes no exit code
     assert out.splitlines()[-1] == NOTE
     code, out, _ = invoke("fix")  # nothing left to move: no note
@@ -308,7 +311,10 @@ def test_mig005_is_opt_in(in_tmp: Path) -> None:
     ("today", "expected"),
     [
         # 90 days before gpt-4.1's date: not yet near (within 90 days means 90 or fewer left).
-        ("2026-10-15", ["app.py:3:5: MIG005 'gpt-4.5-preview' shut down on 2025-07-14 (458 days ago)"]),
+        (
+            "2026-10-15",
+            ["app.py:3:5: MIG005 'gpt-4.5-preview' shut down on 2025-07-14 (458 days ago)"],
+        ),
         (
             "2026-10-16",
             [

@@ -127,7 +127,7 @@ def test_rules_key_takes_a_name_or_a_path(in_tmp: Path) -> None:
 )
 def test_bad_rule_set_names_exit_2(in_tmp: Path, rules: str, message: str) -> None:
     (in_tmp / "app.py").write_text("X = 1\n")
-    code, out, err = invoke("lint", "--rules", rules, "app.py")
+    code, _, err = invoke("lint", "--rules", rules, "app.py")
     assert code == 2
     assert message in err and "Traceback" not in err
 

@@ -219,9 +219,10 @@ def test_live_dates_present_absent_and_different(api, in_tmp: Path) -> None:
     assert lines["gpt-4.1"].split()[:2] == ["target", "ok"]
     assert "live 2027-01-14" in lines["gpt-4.1"] and "DIFFERS" not in lines["gpt-4.1"]
     assert "(44 days left)" in lines["gpt-4.1"]
-    assert "live 2027-03-01" in lines["gpt-4.1-mini"] and "rule set 2027-01-14" in lines[
-        "gpt-4.1-mini"
-    ]
+    assert (
+        "live 2027-03-01" in lines["gpt-4.1-mini"]
+        and "rule set 2027-01-14" in lines["gpt-4.1-mini"]
+    )
     assert "DIFFERS" in lines["gpt-4.1-mini"] and "(90 days left)" in lines["gpt-4.1-mini"]
     assert "live none" in lines["gpt-4.1-2025-04-14"] and "DIFFERS" in lines["gpt-4.1-2025-04-14"]
     mini_snapshot = lines["gpt-4.1-mini-2025-04-14"]  # the API sent no date: nothing to compare
