@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +190,7 @@ def load_settings(
     )
 
 
+@functools.cache
 def _opt_in_codes() -> frozenset[str]:
     return frozenset(rule.code for rule in all_rules() if rule.opt_in)
 

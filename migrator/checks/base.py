@@ -36,6 +36,7 @@ class Rule:
 
     def for_family(self, name: str) -> Rule:
         """The rule as help shows it: ``{family}`` becomes the rule set's display name."""
+        name = name or "target"  # a result built without a rule set
         return replace(
             self,
             summary=self.summary.replace(FAMILY, name),

@@ -11,14 +11,14 @@ from migrator.strings import literal_value
 MIG005 = Rule(
     code="MIG005",
     name="shutdown-date",
-    summary="Model whose announced shutdown date is past or near",
+    summary="Model whose announced shutdown date is past or near (opt-in)",
     fix="never",
     description=(
         "A string literal whose whole value is a model of the rule set (a source, a model with "
         "no replacement or a target, alias or snapshot, also behind a provider prefix) whose "
         "announced shutdown date has passed or is within warn-within-days days (config, "
-        "default 90). The message gives the date and the days left. The {family} targets "
-        "have announced dates too: this code tells a team, ahead of time, that the next "
+        "default 90). The message gives the date and the days left. Targets can have "
+        "announced dates too: this code tells a team, ahead of time, that the next "
         "migration is due.\n\n"
         "Opt-in: not in the default selection, so that a migrated code base passes CI. Select "
         'it with --select MIG005 or select = [..., "MIG005"]. Dates come from the rule set '
