@@ -270,3 +270,12 @@ def test_live_dates_from_the_raw_reply() -> None:
     assert found["e"] == LiveDate(None)
     assert found["f"] == LiveDate(None, given=False)
     assert live_dates(b"not json") == {}
+
+
+def test_verify_reports_targets_that_have_shut_down(api, in_tmp: Path) -> None:
+    # lint and fix refuse the bundled mapping after 2027-01-14; verify still reports on it.
+    api.models = [*ALIASES, *SNAPSHOTS]
+    api.dates = {"gpt-4.1": "2027-01-14"}
+    code, out, _ = verify("--today", "2027-02-01")
+    assert code == 0
+    assert "live 2027-01-14  rule set 2027-01-14  (18 days ago)" in date_lines(out)["gpt-4.1"]
