@@ -376,3 +376,22 @@ def test_calendar_phrases() -> None:
     assert calendar.days_phrase(dt.date(2026, 12, 1)) == "shuts down today"
     assert calendar.days_phrase(dt.date(2026, 11, 29)) == "2 days ago"
     assert calendar.verb(None) == "retires"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "column"),
+    [
+        ("c.yaml", "llm:\n  model: openai/gpt-4.1\n", 10),
+        ("c.json", '{"model": "gpt-4.1"}\n', 11),
+        ("b.jsonl", '{"custom_id": "1", "body": {"model": "gpt-4.1"}}\n', 38),
+        ("c.toml", 'model = "gpt-4.1"\n', 9),
+        (".env", "MODEL=gpt-4.1\n", 7),
+    ],
+)
+def test_mig005_in_config_files(in_tmp: Path, name: str, text: str, column: int) -> None:
+    (in_tmp / name).write_text(text)
+    code, out, _ = invoke("lint", "--select", "MIG005", "-q", name)
+    assert code == 1
+    assert f":{column}: MIG005 " in out and "shuts down on 2027-01-14 (44 days left)" in out
+    code, out, _ = invoke("lint", "-q", name)  # opt-in
+    assert code == 0 and out == ""

@@ -23,7 +23,8 @@ MIG005 = Rule(
         "Opt-in: not in the default selection, so that a migrated code base passes CI. Select "
         'it with --select MIG005 or select = [..., "MIG005"]. Dates come from the rule set '
         "(migrator rules --dates lists them; migrator verify compares them with the API's); "
-        "'today' is the clock's, or --today / MIGRATOR_TODAY. Python files and notebooks only."
+        "'today' is the clock's, or --today / MIGRATOR_TODAY. Also in notebooks, Markdown "
+        "blocks and config files (YAML, JSON, JSON Lines, TOML, .env)."
     ),
     invalid=(
         Example('client.chat.completions.create(model="gpt-4.5-preview", messages=[])'),
@@ -53,6 +54,16 @@ class ShutdownDates(Check):
         message = shutdown_message(value, self.context.ruleset)
         if message is not None:
             self.context.report(node, "MIG005", message)
+
+
+def near_shutdown_ids(ruleset: RuleSet) -> tuple[str, ...]:
+    """Every model ID whose shutdown date is past or near: the only ones MIG005 reports."""
+    calendar = ruleset.calendar
+    return tuple(
+        model
+        for model, shutdown in ruleset.shutdowns.items()
+        if shutdown.date is not None and calendar.is_near(shutdown.date)
+    )
 
 
 def shutdown_message(value: str, ruleset: RuleSet) -> str | None:
