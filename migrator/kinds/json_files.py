@@ -10,8 +10,8 @@ from migrator.config import Settings
 from migrator.kinds import jsonscan
 from migrator.kinds.scalars import (
     VerifyError,
-    finish,
     dated_ids,
+    finish,
     model_candidates,
     model_offsets,
     open_document,
