@@ -208,7 +208,8 @@ def _check_retired(
         raise ConfigError(
             f"{label}: {model!r} shut down on {day.isoformat()} "
             f"({ruleset.calendar.days_phrase(day)}; source: {shutdown.source or 'the rule set'}); "
-            "map it to a model that still runs"
+            "map it to a model that still runs ([tool.migrator.models], or another rule set: "
+            "migrator rules --sets)"
         )
 
 
