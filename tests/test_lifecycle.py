@@ -395,3 +395,11 @@ def test_mig005_in_config_files(in_tmp: Path, name: str, text: str, column: int)
     assert f":{column}: MIG005 " in out and "shuts down on 2027-01-14 (44 days left)" in out
     code, out, _ = invoke("lint", "-q", name)  # opt-in
     assert code == 0 and out == ""
+
+
+def test_mig005_opens_the_screens_only_when_selected() -> None:
+    from migrator.screen import Screen
+
+    assert not Screen(RULES).wanted.everything  # the default selection: screened as before
+    assert not Screen.for_settings(load_settings()).wanted.everything
+    assert Screen.for_settings(load_settings(select=["MIG005"])).wanted.everything
