@@ -375,7 +375,10 @@ def test_fix_counts_recorded_files_and_leaves_them(project: Path) -> None:
 def test_lint_include_recorded_reports_them_and_fix_still_leaves_them(project: Path) -> None:
     code, out, _ = invoke("lint", "--include-recorded")
     assert code == 1
-    assert "cassettes/test_hi.yaml:6:14: MIG001 'gpt-4o' retires: use 'gpt-4.1' (fix shown" in out
+    assert (
+        "cassettes/test_hi.yaml:6:14: MIG001 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1' "
+        "(fix shown" in out
+    )
     assert "2 files of recorded data reported, never rewritten." in out
     assert "4 findings in 3 files, 1 fixable with 'migrator fix'." in out  # none "unsafe"
     before = (project / "completion.json").read_bytes()
