@@ -44,8 +44,14 @@ CONFIG_OPTION = click.option(
 RULES_OPTION = click.option(
     "--rules",
     "rules_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Rule file to use instead of the bundled gpt-4.1 rule set.",
+    metavar="NAME|PATH",
+    help="Rule set: a bundled name (see 'migrator rules --sets') or a path to a rule file "
+    "(a .toml file); default: the config's rules key, else the bundled default.",
+)
+TODAY_OPTION = click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="The day shutdown dates are seen from (default: $MIGRATOR_TODAY, else the clock).",
 )
 
 
@@ -74,6 +80,7 @@ def common_options(func: F) -> F:
         ),
         CONFIG_OPTION,
         RULES_OPTION,
+        TODAY_OPTION,
         click.option(
             "--output-format",
             "--format",
@@ -138,7 +145,7 @@ def common_options(func: F) -> F:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="migrator")
 def main() -> None:
-    """Move Python code off OpenAI's retiring models (gpt-4o, gpt-4o-mini, gpt-4.5-preview)."""
+    """Move code off OpenAI's retiring models, as a rule set maps them ('migrator rules --sets')."""
 
 
 @main.command()
@@ -309,6 +316,8 @@ def _overrides(options: dict[str, Any], unsafe_fixes: bool | None) -> dict[str, 
         "include_docs": bool(options.get("include_docs")),
         "force_exclude": options.get("force_exclude"),
         "include_recorded": bool(options.get("include_recorded")),
+        "today": options.get("today"),
+        "check_retired": options.get("check_retired", True),
     }
 
 
@@ -381,6 +390,7 @@ def _write_report(
     from migrator.colour import use_colour
     from migrator.engine import Mode
     from migrator.formats import FORMATS, fix_summary, statistics, text
+    from migrator.lifecycle import shutdown_note
     from migrator.shown_paths import printable
 
     output_format, quiet = options["output_format"], options["quiet"]
@@ -402,24 +412,65 @@ def _write_report(
     if result.recorded and output_format == "json" and not quiet:
         # The JSON array holds findings only; the count goes where the summary would.
         click.echo(f"migrator: {text.recorded_line(result)}", err=True)
+    note = shutdown_note(result.target_shutdowns)
     if output_format == "text" and not quiet:
         click.echo(text.summary(result), err=to_stderr, file=file)
         if result.mode is not Mode.LINT:
             click.echo(fix_summary.details(result), nl=False, err=to_stderr, file=file)
+        if note:
+            click.echo(note, err=to_stderr, file=file)
+    elif output_format == "json" and note:
+        # The array holds findings only (each MIG001 one carries its target_shutdown); the
+        # run-wide note goes where the other notes of a run go.
+        click.echo(note, err=True)
 
 
 @main.command()
-def rules() -> None:
+@click.option("--sets", is_flag=True, help="List the bundled rule sets instead.")
+@click.option(
+    "--dates",
+    is_flag=True,
+    help="List every model of the active rule set by shutdown date instead (past ones marked).",
+)
+@CONFIG_OPTION
+@RULES_OPTION
+@TODAY_OPTION
+def rules(
+    sets: bool,
+    dates: bool,
+    config_path: Path | None,
+    rules_path: str | None,
+    today: str | None,
+) -> None:
     """List every check: code, name, fix safety and summary."""
+    if sets:
+        from migrator.rule_sets import sets_table
+        from migrator.ruleset import RuleSetError
+
+        try:
+            click.echo(sets_table(), nl=False)
+        except RuleSetError as exc:  # a broken bundled file: say which
+            click.echo(f"migrator: error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        return
+    settings = _plain_settings(config_path, rules_path, today=today)
+    if dates:
+        from migrator.rule_sets import dates_table
+
+        click.echo(dates_table(settings.ruleset), nl=False)
+        return
     from migrator.checks import all_rules
     from migrator.explain import rules_table
 
-    click.echo(rules_table(all_rules()), nl=False)
+    family = settings.ruleset.display_name
+    click.echo(rules_table([rule.for_family(family) for rule in all_rules()]), nl=False)
 
 
 @main.command()
 @click.argument("code")
-def explain(code: str) -> None:
+@CONFIG_OPTION
+@RULES_OPTION
+def explain(code: str, config_path: Path | None, rules_path: str | None) -> None:
     """Describe a code such as MIG001, with flagged and clean examples."""
     from migrator.checks import all_rules, rule_by_code
     from migrator.explain import explain as describe
@@ -429,10 +480,30 @@ def explain(code: str) -> None:
         known = ", ".join(r.code for r in all_rules())
         click.echo(f"migrator: error: unknown code {code!r} (known: {known})", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(describe(rule), nl=False)
+    settings = _plain_settings(config_path, rules_path)
+    click.echo(describe(rule.for_family(settings.ruleset.display_name)), nl=False)
+
+
+def _plain_settings(
+    config_path: Path | None, rules_path: str | None, *, today: str | None = None
+) -> Settings:
+    """The settings of a command that checks no files (rules, explain, verify)."""
+    return _settings(
+        {
+            "config_path": config_path,
+            "snapshot": None,
+            "select": (),
+            "ignore": (),
+            "rules_path": rules_path,
+            "today": today,
+            "check_retired": False,
+        },
+        unsafe_fixes=None,
+    )
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--snapshot",
     type=click.Choice(["auto", "always", "never"]),
@@ -440,6 +511,7 @@ def explain(code: str) -> None:
 )
 @CONFIG_OPTION
 @RULES_OPTION
+@TODAY_OPTION
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -448,21 +520,31 @@ def explain(code: str) -> None:
     help="Seconds to wait for the API.",
 )
 def verify(
-    snapshot: str | None, config_path: Path | None, rules_path: Path | None, timeout: float
+    paths: tuple[Path, ...],
+    snapshot: str | None,
+    config_path: Path | None,
+    rules_path: str | None,
+    today: str | None,
+    timeout: float,
 ) -> None:
     """Check that the API key (OPENAI_API_KEY) can use every model the migration moves to.
 
     Lists the models with the openai SDK (OPENAI_BASE_URL is honoured). Exit 0 when all
-    targets are available, 1 when some are not, 2 when the models cannot be listed.
+    targets are available, 1 when some are not, 2 when the models cannot be listed. Also
+    reports each target's and each retiring model's (those the files under PATHS, default
+    ".", still name) live shutdown date, flagging where it differs from the rule set's.
     """
     from migrator.redaction import redact
     from migrator.verify import (
         KEY_VARIABLE,
+        LiveDate,
         VerifyError,
         active_targets,
+        check_dates,
         check_targets,
         list_models,
         render,
+        render_dates,
     )
 
     settings = _settings(
@@ -472,12 +554,16 @@ def verify(
             "select": (),
             "ignore": (),
             "rules_path": rules_path,
+            "today": today,
+            # verify moves no code: it still reports on targets that have shut down.
+            "check_retired": False,
         },
         unsafe_fixes=None,
     )
     targets = active_targets(settings.ruleset, settings.snapshot)
+    dates: dict[str, LiveDate] = {}
     try:
-        where, available = list_models(timeout)
+        where, available = list_models(timeout, dates)
     except VerifyError as exc:
         # Redacted where raised; again here, so that no path can show the key.
         message = redact(str(exc), os.environ.get(KEY_VARIABLE, ""))
@@ -485,4 +571,19 @@ def verify(
         sys.exit(EXIT_ERROR)
     checks = check_targets(targets, available)
     click.echo(render(where, len(available), checks), nl=False)
+    in_use = _models_in_use(settings, list(paths) or [Path(".")])
+    date_checks = check_dates(settings.ruleset, targets, in_use, available, dates)
+    click.echo(render_dates(date_checks, settings.calendar), nl=False)
     sys.exit(EXIT_OK if all(c.available for c in checks) else EXIT_FINDINGS)
+
+
+def _models_in_use(settings: Settings, paths: list[Path]) -> list[str]:
+    """The retiring models (MIG001/MIG002) the files under ``paths`` still name."""
+    from dataclasses import replace
+
+    from migrator.engine import Mode, run
+    from migrator.verify import models_in_use
+
+    scan = replace(settings, select=("MIG001", "MIG002"), ignore=())
+    result = run(paths, scan, Mode.LINT)
+    return models_in_use((f.message for f in result.findings), settings.ruleset)

@@ -12,15 +12,13 @@ from migrator import tomlcompat as tomllib
 from migrator.checks import all_rules
 from migrator.filekinds import DEFAULT_INCLUDE, DOCS_INCLUDE
 from migrator.files import MAX_CONFIG_FILE, read_regular
+from migrator.lifecycle import DEFAULT_WARN_WITHIN_DAYS, Calendar, DateError, today_from
 from migrator.ruleset import RuleSet, RuleSetError, SnapshotMode
 
 CONFIG_FILE = "pyproject.toml"
 # Larger files are generated data, not code anyone migrates by hand; parsing one takes seconds
 # per megabyte and a lot of memory.
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-# Codes selected only when named more precisely than "MIG" (as Ruff's RUF100 is not in its
-# default selection): they report on comments, not on code that would break.
-OPT_IN = frozenset({"MIG100"})
 
 
 class ConfigError(Exception):
@@ -56,7 +54,11 @@ class Settings:
     def is_selected(self, code: str) -> bool:
         if not code.startswith(self.select) or code.startswith(self.ignore or ("\0",)):
             return False
-        return code not in OPT_IN or any(code.startswith(p) and p != "MIG" for p in self.select)
+        # An opt-in rule (Rule.opt_in: MIG005, MIG100) counts only when a select names it more
+        # closely than the whole family "MIG".
+        return code not in _opt_in_codes() or any(
+            code.startswith(p) and p != "MIG" for p in self.select
+        )
 
     def ignores_for(self, path: str) -> tuple[str, ...]:
         """The codes ``per-file-ignores`` turns off for ``path`` (as given on the command line)."""
@@ -75,6 +77,10 @@ class Settings:
                 out.extend(codes)
         return tuple(out)
 
+    @property
+    def calendar(self) -> Calendar:
+        return self.ruleset.calendar
+
     @functools.cached_property
     def selected_codes(self) -> frozenset[str]:
         # Asked once per file or more: worked out once per Settings.
@@ -89,7 +95,8 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "exclude": (list, "a list of gitignore-style patterns"),
     "include": (list, "a list of gitignore-style patterns"),
     "unsafe-fixes": (bool, "true or false"),
-    "rules": (str, "a path to a rule file"),
+    "rules": (str, "a bundled rule set's name or a path to a rule file"),
+    "warn-within-days": (int, "a number of days (MIG005 reports shutdowns this near)"),
     "models": (dict, 'a table of "old-model" = "new-model"'),
     "max-file-size": (int, "a number of bytes (0: no limit)"),
     "force-exclude": (bool, "true or false"),
@@ -125,12 +132,18 @@ def load_settings(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     unsafe_fixes: bool | None = None,
-    rules_path: Path | None = None,
+    rules_path: str | Path | None = None,
     include_docs: bool = False,
     force_exclude: bool | None = None,
     include_recorded: bool = False,
+    today: str | None = None,
+    check_retired: bool = True,
 ) -> Settings:
-    """Read the config (explicit, or found from ``cwd``) and apply command-line overrides."""
+    """Read the config (explicit, or found from ``cwd``) and apply command-line overrides.
+
+    ``check_retired``: refuse a mapping to a model that has shut down (off only for commands
+    that move no code, such as ``migrator rules --dates``, which shows what is past).
+    """
     cwd = cwd or Path.cwd()
     if config_path is not None and not config_path.exists():
         raise ConfigError(f"config file not found: {config_path}")
@@ -149,10 +162,14 @@ def load_settings(
     _check_types(table, where)
     root = path.parent if path else cwd
 
-    rule_file = rules_path or (root / table["rules"] if "rules" in table else None)
+    # --rules is read from the working directory, the rules key from the config's folder.
+    rules, base = (rules_path, cwd) if rules_path is not None else (table.get("rules"), root)
     try:
-        ruleset = RuleSet.load(rule_file)
-    except RuleSetError as exc:
+        calendar = Calendar(
+            today_from(today), table.get("warn-within-days", DEFAULT_WARN_WITHIN_DAYS)
+        )
+        ruleset = RuleSet.load(rules, base=base).seen_on(calendar)
+    except (RuleSetError, DateError) as exc:
         raise ConfigError(str(exc)) from exc
     models = table.get("models", {})
     if models:
@@ -174,6 +191,9 @@ def load_settings(
     _check_codes(ignore, "--ignore", "command line")
     _check_codes(table.get("select", ()), "select", where)
     _check_codes(table.get("ignore", ()), "ignore", where)
+    if check_retired:
+        _check_retired(ruleset, snapshot_mode, models, where)
+
     chosen = tuple(select) if select else tuple(table.get("select", ("MIG",)))
     ignored = tuple(table.get("ignore", ())) + tuple(ignore)
     per_file = _per_file_ignores(table.get("per-file-ignores", {}), where)
@@ -212,6 +232,29 @@ def _per_file_ignores(
         _check_codes(upper, f'per-file-ignores "{glob}"', where)
         out.append((glob, upper))
     return tuple(out)
+
+
+@functools.cache
+def _opt_in_codes() -> frozenset[str]:
+    return frozenset(rule.code for rule in all_rules() if rule.opt_in)
+
+
+def _check_retired(
+    ruleset: RuleSet, snapshot: SnapshotMode, models: Mapping[str, Any], where: str
+) -> None:
+    """No mapping may end at a model that has already shut down: the fix would break calls."""
+    for source, model, day in ruleset.retired_mappings(snapshot):
+        shutdown = ruleset.shutdowns[model]
+        if source.id in models:
+            label = f'{where}: [tool.migrator.models] "{source.id}" = {models[source.id]!r}'
+        else:
+            label = f"rule set {ruleset.name!r}: {source.id!r} maps to {source.replacement!r}"
+        raise ConfigError(
+            f"{label}: {model!r} shut down on {day.isoformat()} "
+            f"({ruleset.calendar.days_phrase(day)}; source: {shutdown.source or 'the rule set'}); "
+            "map it to a model that still runs ([tool.migrator.models], or another rule set: "
+            "migrator rules --sets)"
+        )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from migrator.findings import FileError, Finding
 from migrator.gitstate import DirtyGuard
 from migrator.interrupts import in_worker, orphaned
 from migrator.kinds import check_file
+from migrator.lifecycle import TargetShutdown, written_model
 from migrator.limits import internal_error, oversize_notice, too_large_to_check
 from migrator.recorded import RecordedFile
 from migrator.runner import SourceResult
@@ -57,6 +58,10 @@ class RunResult:
     changed_files: list[str] = field(default_factory=list)
     diffs: list[bytes] = field(default_factory=list)  # each in its file's own encoding
     unsafe_fixes: bool = False  # whether unsafe fixes were applied (or, with DIFF, shown)
+    # Models the run moves code to (MIG001 fixes, applied or not) that have announced
+    # shutdown dates themselves: every output format ends with a note about them.
+    target_shutdowns: list[TargetShutdown] = field(default_factory=list)
+    display_name: str = ""  # the rule set's, for help text in the output (SARIF rules)
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)
@@ -104,7 +109,10 @@ def run(
     (default: ``settings`` for every file).
     """
     result = RunResult(
-        mode, included_recorded=settings.include_recorded, unsafe_fixes=settings.unsafe_fixes
+        mode,
+        included_recorded=settings.include_recorded,
+        unsafe_fixes=settings.unsafe_fixes,
+        display_name=settings.ruleset.display_name,
     )
     configs = configs or ConfigTree(settings)
     walk = iter_paths(paths, root=settings.root, selection_for=configs.selection)
@@ -120,7 +128,26 @@ def run(
         if on_file is not None:
             on_file(done, total)
     result.sort()
+    result.target_shutdowns = target_shutdowns(result, settings)
     return result
+
+
+def target_shutdowns(result: RunResult, settings: Settings) -> list[TargetShutdown]:
+    """The models this run's MIG001 fixes write that have an announced shutdown date."""
+    ruleset = settings.ruleset
+    found: dict[str, TargetShutdown] = {}
+    for finding in (*result.fixed, *result.findings):
+        if finding.code != "MIG001" or finding.fix is None:
+            continue
+        resolved = ruleset.resolve(written_model(finding.fix.replacement))
+        if resolved is None or resolved[1] in found:
+            continue
+        model = resolved[1]
+        shutdown = ruleset.shutdown(model)
+        if shutdown is not None and shutdown.date is not None:
+            days = ruleset.calendar.days_left(shutdown.date)
+            found[model] = TargetShutdown(model, shutdown.date, days)
+    return sorted(found.values(), key=lambda t: (t.date, t.model))
 
 
 # Not files to read: reported as they are.

@@ -5,6 +5,7 @@ The data lives in ``rules/*.toml``; this module only loads it and answers questi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -17,8 +18,12 @@ from typing import Any, Union
 
 from migrator import tomlcompat as tomllib
 from migrator.files import MAX_CONFIG_FILE, read_regular
+from migrator.lifecycle import Calendar, DateError, Shutdown, default_today, read_shutdowns
 
 DEFAULT_RULE_SET = "gpt-4.1"
+RULE_SUFFIX = ".toml"
+# How deep ``extends`` may chain: far more than any real layering, and a cycle stops here.
+MAX_EXTENDS = 8
 
 # Model IDs are short; anything longer is prose or data and can be rejected before any lookup.
 MAX_MODEL_REF_LENGTH = 200
@@ -83,6 +88,7 @@ class Migration:
     source: Source
     new_model: str
     deployment: bool
+    when: str = "retires"  # "shuts down on 2027-01-14", "shut down on ...": see Calendar.verb
 
     @property
     def new_text(self) -> str:
@@ -95,6 +101,8 @@ class Retirement:
 
     ref: ModelRef
     reason: str
+    when: str = "retires"
+    family: str = ""  # the rule set's display name: "no drop-in <family> replacement"
 
 
 Classification = Union[Migration, Retirement]
@@ -118,6 +126,9 @@ class RequestShapes:
 
 @dataclass(frozen=True)
 class RuleSet:
+    """A migration: its mapping, targets and facts, the API shapes it extends, and the day it is
+    seen from (``calendar``), which decides whether a shutdown date is past."""
+
     name: str
     description: str
     targets: Mapping[str, Target]
@@ -127,6 +138,9 @@ class RuleSet:
     deployment_prefixes: tuple[str, ...]
     requests: RequestShapes = field(default_factory=RequestShapes)
     path: Path | None = None
+    display_name: str = ""  # how messages and help name the targets ("GPT-4.1")
+    shutdowns: Mapping[str, Shutdown] = field(default_factory=dict)  # model ID -> its date
+    calendar: Calendar = field(default_factory=lambda: Calendar(default_today()))
     _by_snapshot: Mapping[str, Target] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -135,23 +149,25 @@ class RuleSet:
     # -- loading -------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: Path | None = None) -> RuleSet:
-        """Load a rule file; without a path, the bundled default rule set."""
-        try:
-            if path is None:
-                text = bundled_rules().joinpath(f"{DEFAULT_RULE_SET}.toml").read_text("utf-8")
-            else:
-                text = read_regular(path, limit=MAX_CONFIG_FILE).decode("utf-8")
-            data = tomllib.loads(text)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleSetError(f"cannot read rule file {path}: {exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise RuleSetError(f"rule file {path} is not valid TOML: {exc}") from exc
+    def load(cls, rules: str | Path | None = None, *, base: Path | None = None) -> RuleSet:
+        """A bundled rule set by name, or a rule file by path; without either, the default.
+
+        A string is a path when it ends in ``.toml`` or holds a path separator (relative to
+        ``base``, else the working directory); otherwise it names a bundled set.
+        """
+        path = rule_path(rules, base)
+        data = read_rules(path) if path is not None else bundled_data(_name(rules))
         return cls.from_dict(data, path=path)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], path: Path | None = None) -> RuleSet:
-        where = str(path) if path else "bundled rule set"
+        where = str(path) if path else f"bundled rule set {data.get('name', '')!r}"
+        data = with_bases(data, path, where)
+        if "targets" not in data:
+            raise RuleSetError(
+                f"{where} has no [targets]: it holds API shapes only; use a migration rule set "
+                f"that extends it (bundled: {', '.join(bundled_sets())})"
+            )
         try:
             targets = {
                 tid: Target(
@@ -198,6 +214,9 @@ class RuleSet:
                 deployment_parameters=frozenset(req.get("deployment_parameters", ())),
                 azure_clients=frozenset(req.get("azure_clients", ())),
             )
+            shutdowns = read_shutdowns(data.get("shutdowns", []), where)
+        except DateError as exc:
+            raise RuleSetError(str(exc)) from exc
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RuleSetError(f"{where}: malformed rule set ({exc!r})") from exc
         for source in sources.values():
@@ -206,8 +225,11 @@ class RuleSet:
                     f"{where}: source {source.id!r} maps to {source.replacement!r}, "
                     "which is not a target"
                 )
+        name = str(data.get("name", where))
         return cls(
-            name=str(data.get("name", where)),
+            name=name,
+            display_name=str(data.get("display_name", name)),
+            shutdowns=shutdowns,
             description=str(data.get("description", "")),
             targets=targets,
             sources=sources,
@@ -237,7 +259,49 @@ class RuleSet:
             )
         return replace(self, sources=sources, no_replacement=no_replacement)
 
+    def seen_on(self, calendar: Calendar) -> RuleSet:
+        """The same rule set seen from another day (messages say "shuts down" or "shut down")."""
+        return replace(self, calendar=calendar)
+
     # -- questions -----------------------------------------------------------------------------
+
+    def shutdown(self, model: str) -> Shutdown | None:
+        """A model's announced shutdown (fine-tuned models shut down with their base)."""
+        found = self.shutdowns.get(model)
+        if found is None and model.startswith(_FINE_TUNE_MARK):
+            found = self.shutdowns.get(model[len(_FINE_TUNE_MARK) :].split(":", 1)[0])
+        return found
+
+    def retired_mappings(self, snapshot: SnapshotMode) -> list[tuple[Source, str, dt.date]]:
+        """Sources mapped to a model whose shutdown date is past: (source, model, date)."""
+        found = []
+        for source in self.sources.values():
+            for model in dict.fromkeys((source.replacement, self.replacement(source, snapshot))):
+                shutdown = self.shutdowns.get(model)
+                if shutdown and shutdown.date and self.calendar.is_past(shutdown.date):
+                    found.append((source, model, shutdown.date))
+                    break
+        return found
+
+    @property
+    def dated_models(self) -> list[tuple[str, str, Shutdown | None]]:
+        """Every model of the rule set with its role and shutdown, by date (none last)."""
+        roles: dict[str, str] = {}
+        for target in self.targets.values():
+            roles.setdefault(target.id, "target")
+            roles.setdefault(target.snapshot, "target")
+        for model in self.sources:
+            roles.setdefault(model, "source")
+        for model in self.no_replacement:
+            roles.setdefault(model, "no replacement")
+        rows = [(model, role, self.shutdowns.get(model)) for model, role in roles.items()]
+        far = dt.date.max
+
+        def order(row: tuple[str, str, Shutdown | None]) -> tuple[dt.date, str]:
+            shutdown = row[2]
+            return (shutdown.date if shutdown and shutdown.date else far, row[0])
+
+        return sorted(rows, key=order)
 
     @property
     def all_model_ids(self) -> frozenset[str]:
@@ -305,11 +369,16 @@ class RuleSet:
             base = self._fine_tune_base(ref.model)
             if base is not None:
                 target = self.effective_target(base)
-                retune = f"re-tune on {target.snapshot}" if target else "re-tune on a GPT-4.1 model"
+                family = self.display_name
+                retune = (
+                    f"re-tune on {target.snapshot}" if target else f"re-tune on a {family} model"
+                )
                 return Retirement(
                     ref,
                     f"fine-tuned on retiring {base}: the tuned weights do not "
                     f"move to a new base; {retune}",
+                    when=self.calendar.verb(self.shutdowns.get(base)),
+                    family=family,
                 )
             source = self.sources.get(ref.model)
             if source is not None:
@@ -320,10 +389,16 @@ class RuleSet:
                     deployment=ref.prefix.startswith(self.deployment_prefixes)
                     if self.deployment_prefixes
                     else False,
+                    when=self.calendar.verb(self.shutdowns.get(ref.model)),
                 )
             retired = self.no_replacement.get(ref.model)
             if retired is not None:
-                return Retirement(ref, retired.reason)
+                return Retirement(
+                    ref,
+                    retired.reason,
+                    when=self.calendar.verb(self.shutdowns.get(ref.model)),
+                    family=self.display_name,
+                )
         return None
 
     def _fine_tune_base(self, model: str) -> str | None:
@@ -331,6 +406,94 @@ class RuleSet:
             return None
         base = model[len(_FINE_TUNE_MARK) :].split(":", 1)[0]
         return base if base in self.fine_tune_bases else None
+
+
+def bundled_sets() -> list[str]:
+    """The names of the bundled rule sets (``migrator rules --sets``)."""
+    folder = bundled_rules()
+    return sorted(
+        entry.name[: -len(RULE_SUFFIX)]
+        for entry in folder.iterdir()
+        if entry.name.endswith(RULE_SUFFIX)
+    )
+
+
+def bundled_data(name: str) -> dict[str, Any]:
+    """A bundled rule set's TOML, as written (``extends`` not yet applied)."""
+    if name not in bundled_sets():
+        raise RuleSetError(
+            f"unknown rule set {name!r}: not a bundled set ({', '.join(bundled_sets())}) "
+            f"nor a path (a rule file's name ends in {RULE_SUFFIX})"
+        )
+    text = bundled_rules().joinpath(name + RULE_SUFFIX).read_text("utf-8")
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # a broken install, not a user error; still say it
+        raise RuleSetError(f"bundled rule set {name!r} is not valid TOML: {exc}") from exc
+    return data
+
+
+def rule_path(rules: str | Path | None, base: Path | None = None) -> Path | None:
+    """The file ``rules`` names, or None when it names a bundled set (or is None)."""
+    if rules is None:
+        return None
+    if isinstance(rules, str) and not _is_path(rules):
+        return None
+    path = Path(rules)
+    return path if path.is_absolute() or base is None else base / path
+
+
+def read_rules(path: Path) -> dict[str, Any]:
+    try:
+        # A regular file of bounded size: a FIFO or /dev/zero must not hang or flood the run.
+        text = read_regular(Path(path), limit=MAX_CONFIG_FILE).decode("utf-8")
+        data: dict[str, Any] = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleSetError(f"cannot read rule file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleSetError(f"rule file {path} is not valid TOML: {exc}") from exc
+    return data
+
+
+def with_bases(data: Mapping[str, Any], path: Path | None, where: str) -> dict[str, Any]:
+    """``data`` laid over what it ``extends`` (a bundled name, or a path relative to it).
+
+    Tables merge key by key and the extending file wins; a list or value replaces the base's.
+    """
+    merged = dict(data)
+    seen: list[str] = []
+    while "extends" in merged:
+        parent = merged.pop("extends")
+        if not isinstance(parent, str) or not parent.strip():
+            raise RuleSetError(f"{where}: extends must name a rule set (a bundled name or a path)")
+        seen.append(parent)
+        if len(seen) > MAX_EXTENDS or seen.count(parent) > 1:
+            raise RuleSetError(f"{where}: extends loops or chains too deep: {' -> '.join(seen)}")
+        base_path = rule_path(parent, path.parent if path is not None else None)
+        base = read_rules(base_path) if base_path is not None else bundled_data(parent)
+        if base_path is not None:
+            path = base_path
+        merged = _merge(base, merged)
+    return merged
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        below = out.get(key)
+        if isinstance(below, Mapping) and isinstance(value, Mapping):
+            out[key] = _merge(below, value)
+        else:
+            out[key] = value
+    return out
+
+
+def _is_path(rules: str) -> bool:
+    return rules.endswith(RULE_SUFFIX) or "/" in rules or "\\" in rules
+
+
+def _name(rules: str | Path | None) -> str:
+    return DEFAULT_RULE_SET if rules is None else str(rules)
 
 
 def bundled_rules() -> Traversable:

@@ -7,11 +7,15 @@ is never printed, not even inside an error message the server sent back.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from migrator.lifecycle import Calendar
 from migrator.redaction import redact
 from migrator.ruleset import RuleSet, SnapshotMode
 
@@ -37,11 +41,14 @@ def active_targets(ruleset: RuleSet, snapshot: SnapshotMode) -> dict[str, tuple[
     return {model: tuple(sources) for model, sources in sorted(targets.items())}
 
 
-def list_models(timeout: float) -> tuple[str, frozenset[str]]:
+def list_models(
+    timeout: float, dates: dict[str, LiveDate] | None = None
+) -> tuple[str, frozenset[str]]:
     """The API's base URL (as shown to the user) and the model IDs the key can use.
 
     Every failure is a VerifyError whose text went through ``redact``: no exception's own text
-    reaches the user unredacted, whichever library raised it.
+    reaches the user unredacted, whichever library raised it. ``dates``, when given, is filled
+    with each listed model's live shutdown date.
     """
     key = os.environ.get(KEY_VARIABLE, "")
     problem = key_problem(key)
@@ -82,6 +89,8 @@ def list_models(timeout: float) -> tuple[str, frozenset[str]]:
             f"{where} answered, but not with a list of models (is OPENAI_BASE_URL the API's "
             "address, ending in /v1?)"
         )
+    if dates is not None:
+        dates.update(live_dates(body))
     return where, models
 
 
@@ -158,3 +167,140 @@ def shown_url(url: str) -> str:
     parts = urlsplit(url)
     netloc = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+# -- live shutdown dates -------------------------------------------------------------------------
+# Kept apart from the availability check above: the API's models endpoint also gives each
+# model's shutdown_date (null when none is announced), which wins over the rule set's.
+
+
+@dataclass(frozen=True)
+class LiveDate:
+    """A listed model's shutdown date as the API gives it: None when none is announced;
+    ``raw`` is what the API sent when it is not a date this code can read; ``given`` is False
+    when the API sent no shutdown_date at all (an older API: nothing to compare)."""
+
+    date: dt.date | None
+    raw: str = ""
+    given: bool = True
+
+
+@dataclass(frozen=True)
+class DateCheck:
+    model: str
+    role: str  # "target", or "used": a retiring model the project still names
+    available: bool
+    live: LiveDate | None  # None: not listed, so no live date
+    bundled: dt.date | None
+
+    @property
+    def differs(self) -> bool:
+        live = self.live
+        return live is not None and live.given and (live.date != self.bundled or bool(live.raw))
+
+
+def live_dates(body: bytes) -> dict[str, LiveDate]:
+    """``shutdown_date`` of each model in a ``GET /models`` reply, read from the raw JSON (an
+    older SDK's Model type lacks the field). A model whose entry has no such key gets a
+    LiveDate that says so (``given`` False)."""
+    try:
+        data = json.loads(body).get("data")
+    except (ValueError, AttributeError):
+        return {}
+    found = {}
+    for item in data if isinstance(data, list) else ():
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            given = "shutdown_date" in item
+            value = item.get("shutdown_date")
+            found[item["id"]] = _live_date(value) if given else LiveDate(None, given=False)
+    return found
+
+
+def _live_date(value: object) -> LiveDate:
+    if value is None or value == "":
+        return LiveDate(None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):  # a Unix timestamp
+        try:
+            return LiveDate(dt.datetime.fromtimestamp(value, dt.timezone.utc).date())
+        except (OverflowError, OSError, ValueError):
+            return LiveDate(None, str(value))
+    text = str(value)
+    try:
+        return LiveDate(dt.date.fromisoformat(text[:10]))
+    except ValueError:
+        return LiveDate(None, text[:40])
+
+
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def models_in_use(messages: Iterable[str], ruleset: RuleSet) -> list[str]:
+    """The retiring models MIG001/MIG002 messages name (each starts with the quoted value)."""
+    used = set()
+    for message in messages:
+        quoted = _QUOTED.match(message)
+        found = ruleset.resolve(quoted.group(1)) if quoted else None
+        if found is not None:
+            used.add(found[1])
+    return sorted(used)
+
+
+def check_dates(
+    ruleset: RuleSet,
+    targets: Iterable[str],
+    in_use: Iterable[str],
+    available: frozenset[str],
+    live: dict[str, LiveDate],
+) -> list[DateCheck]:
+    checks = []
+    for role, models in (("target", targets), ("used", in_use)):
+        for model in models:
+            shutdown = ruleset.shutdown(model)
+            checks.append(
+                DateCheck(
+                    model,
+                    role,
+                    model in available,
+                    live.get(model) if model in available else None,
+                    shutdown.date if shutdown else None,
+                )
+            )
+    return checks
+
+
+def render_dates(checks: list[DateCheck], calendar: Calendar) -> str:
+    """One line per model: availability, live and bundled dates, and any difference."""
+    if not checks:
+        return ""
+    lines = [f"Shutdown dates, live from the API and from the rule set (today: {calendar.today}):"]
+    width = max(len(c.model) for c in checks)
+    for c in checks:
+        status = "ok" if c.available else "MISSING"
+        live = _shown_live(c.live)
+        line = (
+            f"  {c.role:<6}  {status:<7}  {c.model:<{width}}  live {live:<10}  "
+            f"rule set {_shown(c.bundled)}"
+        )
+        # The API's date wins where it gives one (null included).
+        day = c.live.date if c.live is not None and c.live.given else c.bundled
+        if day is not None:
+            line += f"  ({calendar.days_phrase(day)})"
+        if c.differs:
+            line += "  DIFFERS: the API's date wins; update the rule set"
+        lines.append(line.rstrip())
+    differing = sum(1 for c in checks if c.differs)
+    if differing:
+        lines.append(f"{differing} live date(s) differ from the rule set's.")
+    return "\n".join(lines) + "\n"
+
+
+def _shown_live(live: LiveDate | None) -> str:
+    if live is None:
+        return "-"  # not listed: the key cannot use it
+    if not live.given:
+        return "not-given"
+    return live.raw or _shown(live.date)
+
+
+def _shown(day: dt.date | None) -> str:
+    return day.isoformat() if day else "none"

@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.fixture_cases import FIXTURES
+from migrator.lifecycle import TODAY_VARIABLE
+from tests.fixture_cases import FIXTURE_TODAY, FIXTURES
+
+# Shutdown dates are seen from a day: the suite's messages, notes and exit codes must not change
+# with the calendar (tests of the clock itself unset or override it).
+os.environ[TODAY_VARIABLE] = FIXTURE_TODAY
 
 
 @pytest.fixture

@@ -4,7 +4,10 @@ Each case folder holds one input file, ``input.<suffix>`` (``input.py``, ``input
 ``input.yaml`` ...: the suffix picks the file kind), the expected ``fixed.<suffix>`` and
 ``findings.txt`` (what ``migrator fix`` leaves to report plus what it fixed, one
 ``line:col: CODE message`` a line, then any ``warning: ...`` lines), and optionally
-``options.toml`` ([tool.migrator] keys for that case). After a deliberate change,
+``options.toml`` ([tool.migrator] keys for that case; ``rules`` names the case's rule set, a
+bundled name or a file in the case folder, else every case runs ``FIXTURE_RULES``, named
+here rather than taken from the default). Shutdown dates are seen from ``FIXTURE_TODAY``, so
+messages do not change with the calendar. After a deliberate change,
 ``MIGRATOR_UPDATE_FIXTURES=1 pytest tests`` rewrites the expected files; review the diff.
 """
 
@@ -15,6 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from migrator import tomlcompat as tomllib
 from migrator.config import Settings, load_settings
 from migrator.formats.text import finding_line
 from migrator.kinds import check_file
@@ -22,6 +26,8 @@ from migrator.kinds import check_file
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 UPDATE = os.environ.get("MIGRATOR_UPDATE_FIXTURES") == "1"
+FIXTURE_RULES = "gpt-4.1"
+FIXTURE_TODAY = "2026-12-01"
 
 
 @dataclass(frozen=True)
@@ -43,9 +49,20 @@ class Case:
         """``fixed`` with the input's suffix(es): input.ipynb -> fixed.ipynb."""
         return "fixed" + self.input.name[len("input") :]
 
-    def settings(self) -> Settings:
+    @property
+    def options(self) -> Path | None:
         options = self.folder / "options.toml"
-        return load_settings(options if options.exists() else None, cwd=self.folder)
+        return options if options.exists() else None
+
+    def settings(self) -> Settings:
+        options = self.options
+        named = options is not None and "rules" in tomllib.loads(options.read_text("utf-8"))
+        return load_settings(
+            options,
+            cwd=self.folder,
+            rules_path=None if named else FIXTURE_RULES,
+            today=FIXTURE_TODAY,
+        )
 
 
 def cases(group: str) -> list[Case]:

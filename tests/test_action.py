@@ -123,7 +123,7 @@ def test_lint_step_annotates_and_fails(workspace: Path, tmp_path: Path) -> None:
     assert lint is not None
     assert lint.returncode == 1, lint.stderr
     assert lint.stdout.startswith("::error file=app.py,line=1,col=38,"), lint.stdout
-    assert "title=MIG001::'gpt-4o' retires: use 'gpt-4.1'" in lint.stdout
+    assert "title=MIG001::'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'" in lint.stdout
 
 
 def test_sarif_file_is_written_and_the_lint_step_still_fails(

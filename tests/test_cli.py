@@ -27,7 +27,7 @@ def test_lint_reports_and_exits_1(in_tmp: Path) -> None:
     (in_tmp / "app.py").write_text(GPT4O_CALL)
     code, out, _ = invoke("lint", "app.py")
     assert code == 1
-    assert "app.py:1:38: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1'" in out
+    assert "app.py:1:38: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'" in out
     assert "1 finding (1 file checked), 1 fixable with 'migrator fix'." in out
 
 
@@ -62,13 +62,15 @@ def test_json_format(in_tmp: Path) -> None:
         "end_line": 1,
         "end_column": 14,
         "code": "MIG001",
-        "message": "'gpt-4o' retires: use 'gpt-4.1'",
+        "message": "'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'",
         "fix": {
             "replacement": '"gpt-4.1"',
             "safe": False,
             "applicability": "unsafe",
             "reason": "a dict key: lookups by the old ID would miss",
         },
+        # Added by the lifecycle work: the target's own announced shutdown (suite day 2026-12-01).
+        "target_shutdown": {"model": "gpt-4.1", "date": "2027-01-14", "days_left": 44},
     }
     assert data[1]["fix"] == {
         "replacement": '"gpt-4.1"',

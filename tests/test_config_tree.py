@@ -40,8 +40,8 @@ def test_a_sub_project_uses_its_own_config_from_the_root(in_tmp: Path) -> None:
     monorepo(in_tmp)
     code, out, _ = invoke("lint", "-q")
     assert code == 1
-    assert "app.py:1:9: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1'" in out
-    pinned = "MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1-2025-04-14'"
+    assert "app.py:1:9: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'" in out
+    pinned = "MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1-2025-04-14'"
     assert f"services/api/main.py:1:9: {pinned}" in out
     assert "services/api/settings.yaml:1:8: MIG001" in out and "2025-04-14" in out
     assert f"services/api/generated/client.py:1:9: {pinned}" in out
@@ -53,13 +53,17 @@ def test_the_same_from_inside_the_sub_project_and_for_named_files(
 ) -> None:
     monorepo(in_tmp)
     _, named, _ = invoke("lint", "-q", "app.py", "services/api/main.py")
-    assert "app.py:1:9: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1'\n" in named
-    assert "services/api/main.py:1:9: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1-2025-04-14'" in (
-        named
+    assert "app.py:1:9: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'\n" in named
+    assert (
+        "services/api/main.py:1:9: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: "
+        "use 'gpt-4.1-2025-04-14'" in named
     )
     monkeypatch.chdir(in_tmp / "services")  # no config here: the nearest above each file
     _, out, _ = invoke("lint", "-q", ".")
-    assert "api/main.py:1:9: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1-2025-04-14'" in out
+    assert (
+        "api/main.py:1:9: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1-2025-04-14'"
+        in out
+    )
 
 
 def test_command_line_options_apply_over_every_config(in_tmp: Path) -> None:
@@ -73,7 +77,10 @@ def test_command_line_options_apply_over_every_config(in_tmp: Path) -> None:
 def test_config_overrides_the_hierarchy(in_tmp: Path) -> None:
     monorepo(in_tmp)
     _, out, _ = invoke("lint", "-q", "--config", "pyproject.toml", ".")
-    assert "services/api/main.py:1:9: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1'\n" in out
+    assert (
+        "services/api/main.py:1:9: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'\n"
+        in out
+    )
     # The root's exclude ("generated/", unanchored) now covers the sub-project's too.
     assert "generated/client.py" not in out
 

@@ -233,7 +233,7 @@ def test_json_subtrees_without_a_model_are_skipped_with_the_same_results(
     for fix in (False, True):
         skipping = check_file(text.encode(), "data.json", unsafe, fix=fix)
         with monkeypatch.context() as patch:
-            patch.setattr(json_files, "model_offsets", lambda text, ruleset: None)
+            patch.setattr(json_files, "model_offsets", lambda text, ruleset, also=(): None)
             whole = check_file(text.encode(), "data.json", unsafe, fix=fix)
         assert skipping == whole
         assert skipping.findings or skipping.fixed

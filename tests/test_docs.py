@@ -29,7 +29,7 @@ def test_docs_are_walked_only_with_include_docs(in_tmp: Path) -> None:
     assert result.exit_code == 0 and "guide.md" not in result.stdout
     result = runner.invoke(main, ["lint", "--include-docs", "."])
     assert result.exit_code == 1
-    assert "guide.md:2:9: MIG001 'gpt-4o' retires: use 'gpt-4.1'" in result.stdout
+    assert "guide.md:2:9: MIG001 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'" in result.stdout
 
 
 def test_fix_never_writes_docs(in_tmp: Path) -> None:

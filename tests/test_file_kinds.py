@@ -147,7 +147,7 @@ def test_notebook_findings_name_the_cell(in_tmp: Path) -> None:
     _notebook(in_tmp)
     code, out, _ = invoke("lint", ".")
     assert code == 1
-    assert "nb.ipynb:cell 2:2:9: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1'" in out
+    assert "nb.ipynb:cell 2:2:9: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'" in out
     _, out, _ = invoke("lint", "--format", "json", ".")
     [finding] = json.loads(out)
     assert (finding["path"], finding["cell"], finding["line"], finding["column"]) == (

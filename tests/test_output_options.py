@@ -72,7 +72,7 @@ def test_no_colour_on_a_terminal_with_no_color(in_tmp: Path) -> None:
     code, shown, _ = run_on_tty(command, tty="stdout", cwd=in_tmp, env=env)
     assert code == 1
     assert ESC not in shown
-    assert "app.py:1:5: MIG001 [*] 'gpt-4o' retires" in shown
+    assert "app.py:1:5: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14" in shown
 
 
 def test_no_colour_into_a_pipe(in_tmp: Path) -> None:
@@ -158,6 +158,10 @@ def test_fix_summary_counts_files_fixes_and_reasons(in_tmp: Path) -> None:
         "  MIG001  1  unsafe fix, applied only with --unsafe-fixes: "
         "a dict key: lookups by the old ID would miss",
         "  MIG002  1  no automatic fix: a person has to make this change",
+        # The targets have announced dates too (the suite's day is 2026-12-01).
+        "Note: the models this run moves code to have announced shutdown dates too: "
+        "gpt-4.1, gpt-4.1-mini on 2027-01-14 (44 days left). Plan the next migration "
+        "(migrator rules --dates).",
     ]
 
 

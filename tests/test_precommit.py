@@ -111,7 +111,7 @@ def test_hooks_rewrite_a_staged_file_and_then_pass(
 
     lint = pre_commit(project, "run", "migrator-lint", "--files", "app.py")
     assert lint.returncode == 1, lint.stdout + lint.stderr
-    assert "app.py:1:38: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1'" in lint.stdout
+    assert "app.py:1:38: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'" in lint.stdout
     assert app.read_text() == OLD  # the lint hook changes nothing
 
     fix = pre_commit(project, "run", "migrator", "--files", "app.py")

@@ -217,6 +217,8 @@ def anchor(heading: str) -> str:
         "docs/design.md",
         "docs/performance.md",
         "docs/benchmark.md",
+        "docs/extending.md",
+        "docs/next-migration.md",
     ],
 )
 def test_links_resolve(doc: str) -> None:

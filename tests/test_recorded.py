@@ -375,7 +375,10 @@ def test_fix_counts_recorded_files_and_leaves_them(project: Path) -> None:
 def test_lint_include_recorded_reports_them_and_fix_still_leaves_them(project: Path) -> None:
     code, out, _ = invoke("lint", "--include-recorded")
     assert code == 1
-    assert "cassettes/test_hi.yaml:6:14: MIG001 'gpt-4o' retires: use 'gpt-4.1' (fix shown" in out
+    assert (
+        "cassettes/test_hi.yaml:6:14: MIG001 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1' "
+        "(fix shown" in out
+    )
     assert "2 files of recorded data reported, never rewritten." in out
     assert "4 findings (3 files checked), 1 fixable with 'migrator fix'." in out  # none unsafe
     before = (project / "completion.json").read_bytes()
@@ -398,6 +401,7 @@ def test_sarif_notes_each_recorded_file(project: Path) -> None:
     [invocation] = log["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is True
     notes = invocation["toolExecutionNotifications"]
+    notes = [n for n in notes if n["descriptor"]["id"] == "recorded-data"]  # not shutdown dates
     uris = [n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notes]
     assert uris == ["cassettes/test_hi.yaml", "completion.json"]
     assert {n["level"] for n in notes} == {"note"}
@@ -407,7 +411,9 @@ def test_sarif_notes_each_recorded_file(project: Path) -> None:
 
 def test_github_and_junit_count_recorded_files(project: Path) -> None:
     _, out, _ = invoke("lint", "--format", "github")
-    kind, props, message = parse_github_line(out.splitlines()[-1])
+    # The recorded-data notice (the shutdown-date notice, if any, has its own title).
+    line = next(x for x in out.splitlines() if x.startswith("::notice title=migrator::"))
+    kind, props, message = parse_github_line(line)
     assert (kind, props["title"]) == ("notice", "migrator")
     assert message.startswith("2 files of recorded data left as recorded")
     _, out, _ = invoke("lint", "--format", "junit")

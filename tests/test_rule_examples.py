@@ -18,7 +18,7 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "source", "kind"), CASES)
 def test_example(code: str, source: str, kind: str, in_tmp) -> None:
-    # Naming the code selects the opt-in ones (MIG100) too.
+    # Naming the code selects the opt-in ones (MIG005, MIG100) too.
     settings = load_settings(select=["MIG", code])
     result = check_source(source.encode(), "example.py", settings, fix=False)
     assert result.error is None
@@ -32,3 +32,13 @@ def test_example(code: str, source: str, kind: str, in_tmp) -> None:
 def test_every_rule_has_both_kinds_of_example() -> None:
     for rule in all_rules():
         assert rule.invalid and rule.valid, rule.code
+
+
+@pytest.mark.parametrize("rule", [r for r in all_rules() if r.opt_in], ids=lambda r: r.code)
+def test_opt_in_rules_are_not_in_the_default_selection(rule, in_tmp) -> None:
+    for example in rule.invalid:
+        result = check_source(example.code.encode(), "example.py", load_settings(), fix=False)
+        assert rule.code not in [f.code for f in result.findings]
+        everything = load_settings(select=["MIG"])  # a select that names it counts
+        result = check_source(example.code.encode(), "example.py", everything, fix=False)
+        assert rule.code in [f.code for f in result.findings]

@@ -7,6 +7,7 @@ from collections.abc import Container
 from migrator.checks.base import Check, Rule
 from migrator.checks.modalities import Modalities
 from migrator.checks.retiring_models import RetiringModels
+from migrator.checks.shutdown_dates import ShutdownDates
 from migrator.checks.token_limits import TokenLimits
 from migrator.checks.unused_suppression import UnusedSuppression
 
@@ -14,6 +15,7 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     RetiringModels,
     TokenLimits,
     Modalities,
+    ShutdownDates,
     UnusedSuppression,
 )
 

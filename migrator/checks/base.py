@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, TypeVar
 
 import libcst as cst
@@ -32,6 +32,16 @@ class Rule:
     description: str
     invalid: Sequence[Example] = ()
     valid: Sequence[Example] = ()
+    opt_in: bool = False  # reported only when a select (config or --select) names it
+
+    def for_family(self, name: str) -> Rule:
+        """The rule as help shows it: ``{family}`` becomes the rule set's display name."""
+        name = name or "target"  # a result built without a rule set
+        return replace(
+            self,
+            summary=self.summary.replace(FAMILY, name),
+            description=self.description.replace(FAMILY, name),
+        )
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,10 @@ class CheckContext:
         new_node: cst.CSTNode | None = None,
     ) -> None:
         self.reports.append(Report(node, code, message, fix, new_node))
+
+
+# Stands in a rule's summary and description for the active rule set's display name.
+FAMILY = "{family}"
 
 
 # Per check class: the names of its visit_/leave_ methods (see Check.get_visitors).

@@ -19,10 +19,12 @@ MIG001 = Rule(
     summary="Retiring model ID with a drop-in replacement",
     fix="sometimes",
     description=(
-        "A string literal whose whole value is a retiring model ID (gpt-4o, gpt-4o-mini, "
-        "gpt-4.5-preview and their dated snapshots), also behind a provider prefix such as "
+        "A string literal whose whole value is a retiring model ID (a source of the rule set, "
+        "alias or dated snapshot; 'migrator rules --dates' lists them), also behind a provider "
+        "prefix such as "
         "'openai/' or 'openrouter/openai/', which is kept. Prose that mentions a model, "
-        "comments and docstrings are not findings.\n\n"
+        "comments and docstrings are not findings. The message gives the source's announced "
+        "shutdown date from the rule set ('shuts down on ...', 'shut down on ...' once past).\n\n"
         "The fix is safe where the literal is a value: keyword and positional arguments, "
         "assignments, defaults, dict values, list and tuple items, return values. It is unsafe "
         "(applied only with --unsafe-fixes) where the rewrite can change behaviour: dict keys, "
@@ -47,13 +49,15 @@ MIG001 = Rule(
 MIG002 = Rule(
     code="MIG002",
     name="retiring-model-no-replacement",
-    summary="Retiring model ID with no drop-in GPT-4.1 replacement",
+    summary="Retiring model ID with no drop-in {family} replacement",
     fix="never",
     description=(
-        "A string literal naming a retiring model that the GPT-4.1 family cannot stand in for: "
-        "the audio, realtime, search, transcribe and text-to-speech variants of gpt-4o, and "
-        "models fine-tuned on a gpt-4o base. The finding gives the reason; the migration needs "
-        "a person (another endpoint, another model, or re-tuning)."
+        "A string literal naming a retiring model that the {family} family cannot stand in for "
+        "(the rule set's no-replacement models: audio, realtime, search, speech and the like), "
+        "or a model fine-tuned on a retiring base. The finding gives the reason; the migration "
+        "needs a person (another endpoint, another model, or re-tuning).\n\n"
+        "The message gives the model's announced shutdown date from the rule set, as MIG001's "
+        "does."
     ),
     invalid=(
         Example('client.chat.completions.create(model="gpt-4o-audio-preview", messages=[])'),
@@ -286,14 +290,16 @@ class RetiringModels(Check):
 
 
 def migration_message(migration: Migration) -> str:
-    """MIG001's message, shared with the checks of notebooks and config files."""
-    return f"'{migration.ref.text}' retires: use '{migration.new_text}'"
+    """MIG001's message, shared with the checks of notebooks and config files:
+    ``'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'``."""
+    return f"'{migration.ref.text}' {migration.when}: use '{migration.new_text}'"
 
 
 def retirement_message(retirement: Retirement) -> str:
     """MIG002's message, shared with the checks of notebooks and config files."""
     return (
-        f"'{retirement.ref.text}' retires with no drop-in GPT-4.1 replacement: {retirement.reason}"
+        f"'{retirement.ref.text}' {retirement.when} with no drop-in {retirement.family} "
+        f"replacement: {retirement.reason}"
     )
 
 

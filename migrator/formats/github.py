@@ -10,6 +10,7 @@ from __future__ import annotations
 from migrator.engine import RunResult
 from migrator.findings import SAFE, FileError, Finding
 from migrator.formats.text import recorded_line, unsafe_note
+from migrator.lifecycle import shutdown_note
 from migrator.shown_paths import printable
 
 
@@ -63,4 +64,7 @@ def render(result: RunResult) -> str:
     lines += [_error_command(e) for e in result.errors]
     if result.recorded:
         lines.append(command("notice", recorded_line(result), title="migrator"))
+    note = shutdown_note(result.target_shutdowns)
+    if note:
+        lines.append(command("notice", note, title="migrator: target shutdown dates"))
     return "".join(line + "\n" for line in lines)

@@ -1,4 +1,9 @@
-"""``--format json``: a JSON array, one object per finding, for scripts and editors."""
+"""``--format json``: a JSON array, one object per finding, for scripts and editors.
+
+A MIG001 finding whose fix writes a model with an announced shutdown date carries it as
+``target_shutdown`` (``{"model", "date", "days_left"}``): a key added to the finding objects,
+so the array and the keys it always had stay as they were.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 from migrator.engine import RunResult
 from migrator.findings import FileError, Finding
+from migrator.lifecycle import TargetShutdown, written_model
 from migrator.shown_paths import well_formed
 
 
@@ -50,6 +56,24 @@ def error_dict(error: FileError) -> dict[str, Any]:
 
 
 def render(result: RunResult) -> str:
-    entries = [finding_dict(f) for f in result.findings]
+    entries = []
+    for finding in result.findings:
+        out = finding_dict(finding)
+        shutdown = target_shutdown(finding, result.target_shutdowns)
+        if shutdown is not None:
+            out["target_shutdown"] = shutdown.as_dict()
+        entries.append(out)
     entries += [error_dict(e) for e in result.errors]
     return json.dumps(entries, indent=2) + "\n"
+
+
+def target_shutdown(finding: Finding, shutdowns: list[TargetShutdown]) -> TargetShutdown | None:
+    """The shutdown of the model a MIG001 fix writes (a provider prefix may stand before it)."""
+    if finding.code != "MIG001" or finding.fix is None or not shutdowns:
+        return None
+    written = written_model(finding.fix.replacement)
+    for shutdown in shutdowns:
+        model = shutdown.model
+        if written == model or written.endswith(("/" + model, ":" + model)):
+            return shutdown
+    return None

@@ -12,6 +12,7 @@ from itertools import groupby
 
 from migrator.engine import RunResult
 from migrator.formats.text import unsafe_note
+from migrator.lifecycle import shutdown_note
 from migrator.shown_paths import printable
 
 
@@ -72,6 +73,13 @@ def render(result: RunResult) -> str:
         suite = ET.SubElement(suites, "testsuite", name="migrator", tests="1", failures="0")
         ET.SubElement(suite, "testcase", name="no findings", classname="migrator")
         total = 1
+    note = shutdown_note(result.target_shutdowns)
+    if note:
+        # The run's note goes into every suite (a property, first child, as the schema wants).
+        for suite in suites:
+            properties = ET.Element("properties")
+            ET.SubElement(properties, "property", name="migrator.target-shutdown", value=note)
+            suite.insert(0, properties)
     suites.set("tests", str(total))
     suites.set("failures", str(failures))
     suites.set("errors", str(len(result.errors)))

@@ -19,6 +19,7 @@ from migrator.engine import RunResult
 from migrator.explain import FIX_SAFETY, explain, explain_markdown
 from migrator.findings import Finding
 from migrator.formats.text import unsafe_note
+from migrator.lifecycle import shutdown_note
 from migrator.recorded import RecordedFile
 from migrator.shown_paths import uri_path
 
@@ -27,7 +28,7 @@ SOURCE_ROOT = "%SRCROOT%"
 
 
 def render(result: RunResult) -> str:
-    rules = all_rules()
+    rules = [rule.for_family(result.display_name) for rule in all_rules()]
     index = {rule.code: i for i, rule in enumerate(rules)}
     run: dict[str, Any] = {
         "tool": {
@@ -55,7 +56,8 @@ def render(result: RunResult) -> str:
                     }
                     for error in result.errors
                 ]
-                + [_recorded(record, result.included_recorded) for record in result.recorded],
+                + [_recorded(record, result.included_recorded) for record in result.recorded]
+                + _shutdown_notifications(result),
             }
         ],
     }
@@ -72,6 +74,21 @@ def _recorded(record: RecordedFile, included: bool) -> dict[str, Any]:
         "message": {"text": f"recorded data ({record.kind}): {done}"},
         "locations": [{"physicalLocation": {"artifactLocation": _artifact(record.path)}}],
     }
+
+
+def _shutdown_notifications(result: RunResult) -> list[dict[str, Any]]:
+    """The run's note on target shutdown dates, as a SARIF note-level notification."""
+    note = shutdown_note(result.target_shutdowns)
+    if not note:
+        return []
+    return [
+        {
+            "level": "note",
+            "message": {"text": note},
+            "descriptor": {"id": "target-shutdown"},
+            "properties": {"targetShutdowns": [t.as_dict() for t in result.target_shutdowns]},
+        }
+    ]
 
 
 def _rule(rule: Rule) -> dict[str, Any]:

@@ -29,7 +29,8 @@ def counts(result: RunResult) -> list[CodeCount]:
     out = []
     for code, n in sorted(total.items(), key=lambda item: (-item[1], item[0])):
         rule = rule_by_code(code)
-        out.append(CodeCount(code, n, fixable[code], rule.summary if rule else ""))
+        summary = rule.for_family(result.display_name).summary if rule else ""
+        out.append(CodeCount(code, n, fixable[code], summary))
     return out
 
 

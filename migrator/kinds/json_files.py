@@ -10,6 +10,7 @@ from migrator.config import Settings
 from migrator.kinds import jsonscan
 from migrator.kinds.scalars import (
     VerifyError,
+    dated_ids,
     finish,
     model_candidates,
     model_offsets,
@@ -29,7 +30,8 @@ def check_json(source: bytes, path: str, settings: Settings, *, fix: bool) -> So
     except ValueError as exc:  # JSONC (comments, trailing commas) lands here too
         return skipped(f"not valid JSON ({exc})")
     try:
-        scalars = jsonscan.scan(doc.text, within=model_offsets(doc.text, settings.ruleset))
+        within = model_offsets(doc.text, settings.ruleset, also=dated_ids(settings))
+        scalars = jsonscan.scan(doc.text, within=within)
     except jsonscan.JSONScanError as exc:
         return skipped(f"cannot locate values ({exc})")
     candidates = model_candidates(doc.text, scalars, settings)

@@ -19,6 +19,7 @@ from migrator.kinds.scalars import (
     Candidate,
     Document,
     VerifyError,
+    dated_ids,
     finish,
     mentions_model,
     model_candidates,
@@ -36,7 +37,8 @@ def check_jsonl(source: bytes, path: str, settings: Settings, *, fix: bool) -> S
         return skipped(doc)
     text = doc.text
     ruleset = settings.ruleset
-    if f'"{BODY}"' not in text and not mentions_model(text, ruleset):
+    dated = dated_ids(settings)
+    if f'"{BODY}"' not in text and not mentions_model(text, ruleset, also=dated):
         return SourceResult()  # no request and no model ID: nothing to find, nothing to parse
     candidates: list[Candidate] = []
     for number, start, line in _lines(text):
@@ -46,7 +48,7 @@ def check_jsonl(source: bytes, path: str, settings: Settings, *, fix: bool) -> S
             doc.warnings.append(f"line {number} is not valid JSON ({exc}): not checked")
             continue
         body = item.get(BODY) if isinstance(item, dict) else None
-        named = mentions_model(line, ruleset)
+        named = mentions_model(line, ruleset, also=dated)
         if not named and not isinstance(body, dict):
             continue
         try:

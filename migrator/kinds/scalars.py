@@ -21,6 +21,7 @@ from migrator.checks.retiring_models import (
     migration_message,
     retirement_message,
 )
+from migrator.checks.shutdown_dates import near_shutdown_ids, shutdown_message
 from migrator.config import Settings
 from migrator.findings import Finding, Fix
 from migrator.ruleset import Migration, RuleSet
@@ -96,7 +97,7 @@ def open_document(source: bytes, settings: Settings) -> Document | SourceResult:
     doc = Document.decode(source)
     if isinstance(doc, str):
         return skipped(doc)
-    if not mentions_model(doc.text, settings.ruleset):
+    if not mentions_model(doc.text, settings.ruleset, also=dated_ids(settings)):
         return SourceResult()
     return doc
 
@@ -106,22 +107,29 @@ def skipped(reason: str) -> SourceResult:
     return SourceResult(warnings=[f"{reason}: not checked"])
 
 
-def mentions_model(text: str, ruleset: RuleSet) -> bool:
-    """A cheap screen: could any string in ``text`` be a retiring model ID?
+def mentions_model(text: str, ruleset: RuleSet, also: Iterable[str] = ()) -> bool:
+    """A cheap screen: could any string in ``text`` be a retiring model ID (or one of ``also``)?
 
     Every MIG001/MIG002 value holds a source or no-replacement ID as a substring (fine-tuned
     IDs hold their base), so a file with none of them has no such finding.
     """
-    return any(model in text for model in (*ruleset.sources, *ruleset.no_replacement))
+    return any(model in text for model in (*ruleset.sources, *ruleset.no_replacement, *also))
 
 
-def model_offsets(text: str, ruleset: RuleSet) -> list[int] | None:
+def dated_ids(settings: Settings) -> tuple[str, ...]:
+    """The models MIG005 may report, when it is selected: a screen must let them through."""
+    if not settings.is_selected("MIG005"):
+        return ()
+    return near_shutdown_ids(settings.ruleset)
+
+
+def model_offsets(text: str, ruleset: RuleSet, also: Iterable[str] = ()) -> list[int] | None:
     """Where ``text`` holds a retiring model ID (sorted). Every MIG001/MIG002 value is written
     around one, unless a ``\\u`` escape spells it: then None (nothing may be skipped)."""
     if "\\u" in text:
         return None
     offsets = set()
-    for model in (*ruleset.sources, *ruleset.no_replacement):
+    for model in (*ruleset.sources, *ruleset.no_replacement, *also):
         at = text.find(model)
         while at != -1:
             offsets.add(at)
@@ -139,12 +147,18 @@ def deployment_key(key: str | None, ruleset: RuleSet) -> bool:
 
 
 def model_candidates(text: str, scalars: Sequence[Scalar], settings: Settings) -> list[Candidate]:
-    """MIG001/MIG002 for every string scalar whose whole value is a retiring model ID."""
+    """MIG001/MIG002 for every string scalar whose whole value is a retiring model ID; MIG005,
+    when selected, for one naming a model of the rule set that shuts down soon or has."""
     ruleset, snapshot = settings.ruleset, settings.snapshot
+    dates = settings.is_selected("MIG005")
     found = []
     for scalar in scalars:
         if not isinstance(scalar.value, str):
             continue
+        if dates:
+            message = shutdown_message(scalar.value, ruleset)
+            if message is not None:
+                found.append(Candidate(scalar, "MIG005", message))
         kind = ruleset.classify(scalar.value, snapshot)
         if kind is None:
             continue

@@ -38,11 +38,16 @@ class Screen:
     """``admit(source)``: None only when no check can report anything in ``source``."""
 
     def __init__(self, ruleset: RuleSet, triggers: Iterable[Triggers | None] | None = None) -> None:
-        """``triggers``: what the selected checks read; by default, every registered check's."""
+        """``triggers``: what the selected checks read; by default, those of the checks a run
+        selects by default (an opt-in check, such as MIG005, only when a run selects it)."""
         if triggers is None:
             from migrator.checks import ALL_CHECKS
 
-            triggers = [check.triggers for check in ALL_CHECKS]
+            triggers = [
+                check.triggers
+                for check in ALL_CHECKS
+                if not all(rule.opt_in for rule in check.rules)
+            ]
         self.wanted = TriggerSet.of(triggers)
         self.ruleset = ruleset
         self.terms = ScreenTerms(ruleset)
