@@ -66,7 +66,10 @@ def test_autofixer_commits_what_changed_and_lists_what_is_left(
     # one: committed on the branch, with what changed and what is left.
     assert "$ git commit --quiet -a -m" in blocks["one"]
     assert "Fixed 1 finding in 1 file:\n  MIG001  1\n" in blocks["one"]
-    assert "Left for a person (1):\n  app.py:2:11: MIG001 'gpt-4o-mini' retires" in blocks["one"]
+    assert (
+        "Left for a person (1):\n  app.py:2:11: MIG001 'gpt-4o-mini' shuts down on 2027-01-14"
+        in blocks["one"]
+    )
     assert "unsafe fix, applied only with --unsafe-fixes" in blocks["one"]
     # three: nothing fix can change, so no commit.
     assert "git commit" not in blocks["three"]

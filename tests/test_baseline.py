@@ -29,7 +29,9 @@ def test_a_baseline_hides_recorded_findings_even_when_code_moves(in_tmp: Path) -
     )
     code, out, err = invoke("lint", "-q", "--baseline", "migrator-baseline.json")
     assert code == 1
-    assert out.splitlines() == ["app.py:7:5: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1'"]
+    assert out.splitlines() == [
+        "app.py:7:5: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'"
+    ]
     # A changed line is a new finding.
     app.write_text('A = "gpt-4o"  # changed\nB = "gpt-4o"\nC = {"gpt-4o": 1}\n')
     _, out, _ = invoke("lint", "-q", "--baseline", "migrator-baseline.json")

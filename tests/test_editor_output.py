@@ -39,7 +39,7 @@ def test_output_file_takes_the_report(in_tmp: Path) -> None:
 def test_stdin_lint_reports_as_the_named_file(in_tmp: Path) -> None:
     code, out, _ = invoke("lint", "--stdin-filename", "pkg/app.py", "-q", stdin='A = "gpt-4o"\n')
     assert code == 1
-    assert out == "pkg/app.py:1:5: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1'\n"
+    assert out == "pkg/app.py:1:5: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'\n"
     assert not (in_tmp / "pkg").exists()
 
 
@@ -129,7 +129,9 @@ def test_diff_mode_says_would_fix(in_tmp: Path) -> None:
 def test_no_unsafe_mention_when_there_are_none(in_tmp: Path) -> None:
     (in_tmp / "app.py").write_text('A = "gpt-4o"\nB = "gpt-4o-audio-preview"\n')
     _, out, _ = invoke("lint")
-    assert out.endswith("2 findings (1 file checked), 1 fixable with 'migrator fix'.\n")
+    # The summary line, then the closing note about the target's own shutdown date.
+    assert "2 findings (1 file checked), 1 fixable with 'migrator fix'.\n" in out
+    assert "--unsafe-fixes" not in out
     # With --unsafe-fixes given, an unsafe fix left (the file was not written) needs no hint.
     (in_tmp / "app.py").write_text('B = {"gpt-4o": 1}\n')
     (in_tmp / "app.py").chmod(0o444)

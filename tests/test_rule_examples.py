@@ -39,6 +39,11 @@ def test_opt_in_rules_are_not_in_the_default_selection(rule, in_tmp) -> None:
     for example in rule.invalid:
         result = check_source(example.code.encode(), "example.py", load_settings(), fix=False)
         assert rule.code not in [f.code for f in result.findings]
-        everything = load_settings(select=["MIG"])  # a select that names it counts
-        result = check_source(example.code.encode(), "example.py", everything, fix=False)
+        # The whole family is the default selection: naming the code (or a closer prefix)
+        # is what opts in.
+        family = load_settings(select=["MIG"])
+        result = check_source(example.code.encode(), "example.py", family, fix=False)
+        assert rule.code not in [f.code for f in result.findings]
+        named = load_settings(select=["MIG", rule.code])
+        result = check_source(example.code.encode(), "example.py", named, fix=False)
         assert rule.code in [f.code for f in result.findings]

@@ -30,7 +30,9 @@ def test_file_level_noqa_with_codes_suppresses_only_those(in_tmp: Path) -> None:
     )
     code, out, _ = invoke("lint", "-q", "app.py")
     assert code == 1
-    assert out.splitlines() == ["app.py:1:5: MIG001 [*] 'gpt-4o' retires: use 'gpt-4.1'"]
+    assert out.splitlines() == [
+        "app.py:1:5: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'"
+    ]
 
 
 def test_file_level_noqa_after_code_is_not_file_level(in_tmp: Path) -> None:
