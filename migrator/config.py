@@ -11,6 +11,7 @@ from migrator import tomlcompat as tomllib
 from migrator.checks import all_rules
 from migrator.filekinds import DEFAULT_INCLUDE, DOCS_INCLUDE
 from migrator.files import MAX_CONFIG_FILE, read_regular
+from migrator.project.verdicts import FileVerdicts
 from migrator.ruleset import RuleSet, RuleSetError, SnapshotMode
 
 CONFIG_FILE = "pyproject.toml"
@@ -42,6 +43,9 @@ class Settings:
     # Files named on the command line are checked only if a walk would check them (Ruff's
     # force-exclude): pre-commit names every staged file.
     force_exclude: bool = False
+    # The project view's verdicts for the file being checked (set per file by the run); None:
+    # the file is judged as a project of its own.
+    verdicts: FileVerdicts | None = field(default=None, compare=False)
 
     @property
     def walk_patterns(self) -> tuple[str, ...]:

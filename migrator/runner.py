@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import dataclasses
 import gc
 from dataclasses import dataclass, field
 
@@ -127,7 +128,7 @@ def _check(
     if not reports:
         return SourceResult()
 
-    findings = _position(module, reports, path, comments or source)
+    findings = _position(module, reports, path, comments or source, settings)
     result = SourceResult(encoding=module.encoding)
     replacements: dict[int, cst.CSTNode] = {}
     for report, finding in findings:
@@ -167,7 +168,7 @@ def _text(source: bytes, encoding: str) -> str:
 
 
 def _position(
-    module: cst.Module, reports: list[Report], path: str, comments: bytes
+    module: cst.Module, reports: list[Report], path: str, comments: bytes, settings: Settings
 ) -> list[tuple[Report, Finding]]:
     """Attach line/column to reports and drop the suppressed ones.
 
@@ -182,6 +183,11 @@ def _position(
         lines = range(where.start.line, where.end.line + 1)
         if noqa and is_suppressed(noqa, report.code, lines):
             continue
+        if settings.verdicts is not None and report.fix is not None:
+            # The project view can only make a fix stricter (coupled, catalogue, deployment).
+            fix = settings.verdicts.fix_at(report.fix, where.start.line, where.start.column + 1)
+            if fix is not report.fix:
+                report = dataclasses.replace(report, fix=fix)
         finding = Finding(
             path=path,
             line=where.start.line,

@@ -6,6 +6,7 @@ from collections import Counter
 
 from migrator.engine import RunResult
 from migrator.findings import Finding
+from migrator.project.coupling import COUPLED
 
 
 def details(result: RunResult) -> str:
@@ -34,5 +35,8 @@ def left_reason(finding: Finding, errors: dict[str, str]) -> str:
     if finding.fix.display_only:
         return f"fix shown, never applied: {finding.fix.reason}"
     if not finding.fix.safe:
-        return f"unsafe fix, applied only with --unsafe-fixes: {finding.fix.reason}"
+        reason = finding.fix.reason
+        if reason.startswith(COUPLED):
+            reason = COUPLED + " a lookup or catalogue of the same model (each finding names them)"
+        return f"unsafe fix, applied only with --unsafe-fixes: {reason}"
     return "not fixed"

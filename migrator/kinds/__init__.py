@@ -63,6 +63,10 @@ def check_file(
     before they parse anything. Recorded data (see ``migrator.recorded``) is not checked, only
     counted; with ``include_recorded`` its findings are reported with display-only fixes.
     """
+    if settings.verdicts is None:
+        from migrator.project.view import file_verdicts
+
+        settings = replace(settings, verdicts=file_verdicts(source, path, settings))
     kind = file_kind(path)
     record = recorded_kind(source, path, settings, kind)
     if record is None:
