@@ -109,7 +109,7 @@ def run(
     # Two phases: the facts of the whole project first (every model ID and its role), so that
     # each file's fixes are decided knowing what else names the same model.
     jobs = jobs or os.cpu_count() or 1
-    view = build_view(paths, settings, jobs, POOL_THRESHOLD, configs.selection)
+    view = build_view(paths, settings, jobs, POOL_THRESHOLD, configs)
     # A progress bar needs the total first (paths only, cheap to hold). Without one, files
     # are checked while the walk goes on: the pool's feeder thread draws the paths.
     items: list[_Item] | Iterator[_Item] = list(walk) if on_file is not None else walk

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from migrator.config import Settings, find_config
-from migrator.discovery import SelectionFor, iter_paths
+from migrator.config_tree import ConfigTree
+from migrator.discovery import iter_paths
 from migrator.kinds import kind_of
 from migrator.project.coupling import Graph, ProjectFile, decide
 from migrator.project.facts import FileFacts
@@ -39,22 +40,31 @@ def key(path: str | os.PathLike[str]) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
-def project_root(path: Path, settings: Settings, cache: dict[Path, Path] | None = None) -> Path:
+def project_root(
+    path: Path,
+    cache: dict[Path, Path] | None = None,
+    nearest_config: Callable[[str], str | None] | None = None,
+) -> Path:
     """The git work tree or configuration folder around ``path``, whichever is nearer; outside
     both, the folder named (or the named file's folder): never the current directory, which
     may be /tmp or a home folder. ``cache``: by folder, for a run that names many files in
-    few folders (find_config reads TOML)."""
+    few folders (find_config reads TOML); ``nearest_config``: the run's own search (each
+    config read once per run), else ``find_config``."""
     absolute = Path(os.path.abspath(path))
     start = absolute if absolute.is_dir() else absolute.parent
     if cache is None:
-        return _root_of(start)
+        return _root_of(start, nearest_config)
     if start not in cache:
-        cache[start] = _root_of(start)
+        cache[start] = _root_of(start, nearest_config)
     return cache[start]
 
 
-def _root_of(start: Path) -> Path:
-    config = find_config(start)
+def _root_of(start: Path, nearest_config: Callable[[str], str | None] | None) -> Path:
+    if nearest_config is not None:
+        found = nearest_config(os.fspath(start))
+        config = Path(found) if found is not None else None
+    else:
+        config = find_config(start)
     for directory in (start, *start.parents):
         if (directory / ".git").exists() or (config is not None and config.parent == directory):
             return directory
@@ -62,14 +72,16 @@ def _root_of(start: Path) -> Path:
 
 
 def project_files(
-    paths: Sequence[Path], settings: Settings, selection_for: SelectionFor | None = None
+    paths: Sequence[Path], settings: Settings, configs: ConfigTree | None = None
 ) -> Iterator[tuple[Path, Path]]:
     """Every file of the projects ``paths`` belong to, with its project root, each once; and
     the named files themselves (a file named on the command line is always checked).
-    ``selection_for``: each folder's own config patterns, as the run walks them."""
+    ``configs``: the run's configs (each folder walked with its own patterns)."""
     present = [p for p in paths if os.path.lexists(p)]
     cache: dict[Path, Path] = {}
-    roots = {p: project_root(p, settings, cache) for p in present}
+    nearest = configs.nearest if configs is not None else None
+    selection_for = configs.selection if configs is not None else None
+    roots = {p: project_root(p, cache, nearest) for p in present}
     walks = [(root, root) for root in sorted(set(roots.values()))]
     walks += [(p, roots[p]) for p in present]
     seen: set[str] = set()
@@ -95,14 +107,14 @@ def gather(
     settings: Settings,
     jobs: int = 1,
     pool_threshold: int = 50,
-    selection_for: SelectionFor | None = None,
+    configs: ConfigTree | None = None,
 ) -> dict[str, tuple[str, FileFacts]]:
     """Facts of every project file: key -> (name relative to its project root, facts).
 
     With ``jobs`` > 1 and at least ``pool_threshold`` files, worker processes read and parse
     them (the facts are plain data, sent back whole).
     """
-    found_files = project_files(paths, settings, selection_for)
+    found_files = project_files(paths, settings, configs)
     items = [(os.fspath(path), os.fspath(root)) for path, root in found_files]
     if jobs > 1 and len(items) >= pool_threshold:
         import multiprocessing
@@ -172,9 +184,9 @@ def build_view(
     settings: Settings,
     jobs: int = 1,
     pool_threshold: int = 50,
-    selection_for: SelectionFor | None = None,
+    configs: ConfigTree | None = None,
 ) -> ProjectView:
-    return build(gather(paths, settings, jobs, pool_threshold, selection_for), settings)
+    return build(gather(paths, settings, jobs, pool_threshold, configs), settings)
 
 
 def file_verdicts(source: bytes, path: str, settings: Settings) -> FileVerdicts:
