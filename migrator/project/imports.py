@@ -12,8 +12,10 @@ import re
 # The module's first character is a word character: a run of dots is all level, or the
 # pattern could split it in every way before failing (quadratic on a line of dots).
 
-_FROM = re.compile(rb"[ \t]*from[ \t]+(\.*)(\w[\w.]*)?[ \t]*import[ \t]*(\([^)]*\)|[^\n#;]*)")
-_IMPORT = re.compile(rb"[ \t]*import[ \t]+([^\n#;]*)")
+# Both start with their keyword (the indent is skipped by hand): a leading [ \t]* would make a
+# search over a long run of spaces quadratic.
+_FROM = re.compile(rb"from[ \t]+(\.*)(\w[\w.]*)?[ \t]*import[ \t]*(\([^)]*\)|[^\n#;]*)")
+_IMPORT = re.compile(rb"import[ \t]+([^\n#;]*)")
 DATA_SUFFIXES = (b".yaml", b".yml", b".json", b".jsonl", b".toml", b".env")
 _NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 _MAX_NAME = 120
@@ -33,6 +35,8 @@ def imports(source: bytes) -> tuple[tuple[int, str], ...]:
         starts.add(source.rfind(b"\n", 0, at) + 1)
         at = source.find(b"import", at + 6)
     for start in sorted(starts):
+        while source[start : start + 1] in (b" ", b"\t"):
+            start += 1
         match = _FROM.match(source, start)
         if match is not None:
             level = len(match.group(1))
