@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from migrator.config import Settings, find_config
 from migrator.config_tree import ConfigTree
 from migrator.discovery import iter_paths
+from migrator.files import read_regular
 from migrator.kinds import kind_of
 from migrator.project.coupling import Graph, ProjectFile, decide
 from migrator.project.facts import FileFacts
@@ -162,8 +163,9 @@ def read_facts(path: str, settings: Settings, gatherer: Gatherer) -> FileFacts |
     try:
         if settings.max_file_size and os.path.getsize(path) > settings.max_file_size:
             return None
-        with open(path, "rb") as file:
-            source = file.read()
+        # Regular files only: a FIFO or a device named on the command line must not block
+        # the view (the run reports it).
+        source = read_regular(path)
     except OSError:
         return None
     try:
