@@ -13,6 +13,7 @@ from migrator.checks import all_rules
 from migrator.filekinds import DEFAULT_INCLUDE, DOCS_INCLUDE
 from migrator.files import MAX_CONFIG_FILE, read_regular
 from migrator.lifecycle import DEFAULT_WARN_WITHIN_DAYS, Calendar, DateError, today_from
+from migrator.project.verdicts import FileVerdicts
 from migrator.ruleset import RuleSet, RuleSetError, SnapshotMode
 
 CONFIG_FILE = "pyproject.toml"
@@ -46,6 +47,9 @@ class Settings:
     force_exclude: bool = False
     # (glob, codes): as Ruff's per-file-ignores, globs relative to ``root`` or a file's name
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The project view's verdicts for the file being checked (set per file by the run); None:
+    # the file is judged as a project of its own.
+    verdicts: FileVerdicts | None = field(default=None, compare=False)
 
     @property
     def walk_patterns(self) -> tuple[str, ...]:

@@ -67,6 +67,10 @@ class ConfigTree:
             settings.force_exclude,
         )
 
+    def nearest(self, directory: str) -> str | None:
+        """The config file nearest above ``directory`` (absolute), if any; each read once."""
+        return self._config_of(directory)
+
     def _config_of(self, directory: str) -> str | None:
         found = self._nearest.get(directory, "")
         if found != "":

@@ -7,7 +7,7 @@ import os
 import queue
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path, PurePath
 from typing import Union
@@ -23,6 +23,7 @@ from migrator.interrupts import in_worker, orphaned
 from migrator.kinds import check_file
 from migrator.lifecycle import TargetShutdown, written_model
 from migrator.limits import internal_error, oversize_notice, too_large_to_check
+from migrator.project.view import ProjectView, build_view
 from migrator.recorded import RecordedFile
 from migrator.runner import SourceResult
 from migrator.screen import Screen
@@ -116,12 +117,16 @@ def run(
     )
     configs = configs or ConfigTree(settings)
     walk = iter_paths(paths, root=settings.root, selection_for=configs.selection)
+    # Two phases: the facts of the whole project first (every model ID and its role), so that
+    # each file's fixes are decided knowing what else names the same model.
+    jobs = jobs or os.cpu_count() or 1
+    view = build_view(paths, settings, jobs, POOL_THRESHOLD, configs)
     # A progress bar needs the total first (paths only, cheap to hold). Without one, files
     # are checked while the walk goes on: the pool's feeder thread draws the paths.
     items: list[_Item] | Iterator[_Item] = list(walk) if on_file is not None else walk
     total = len(items) if isinstance(items, list) else 0
     guard = DirtyGuard(settings.ruleset) if mode is Mode.FIX and not allow_dirty else None
-    work = _Work(configs, mode, guard, screens)
+    work = _Work(configs, mode, guard, screens, view)
     outcomes = _outcomes(iter(items), work, jobs or os.cpu_count() or 1)
     for done, outcome in enumerate(outcomes, 1):
         add_outcome(result, outcome)
@@ -163,6 +168,7 @@ class _Work:
     mode: Mode
     guard: DirtyGuard | None
     screens: bool
+    view: ProjectView = field(default_factory=ProjectView)
 
 
 class _Screens:
@@ -292,7 +298,9 @@ def _process_item(item: _Item, work: _Work, screens: _Screens) -> FileOutcome:
     settings = work.configs.for_file(item)
     if isinstance(settings, Problem):
         return _config_error(settings)
-    return process_file(item, settings, work.mode, work.guard, screens.get(settings))
+    screen = screens.get(settings)  # by the file's own settings: one screen per config
+    settings = replace(settings, verdicts=work.view.for_path(item))
+    return process_file(item, settings, work.mode, work.guard, screen)
 
 
 def _config_error(problem: Problem) -> FileOutcome:

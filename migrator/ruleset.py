@@ -122,6 +122,10 @@ class RequestShapes:
     typed_parts: Mapping[str, str] = field(default_factory=dict)  # constructor name -> modality
     deployment_parameters: frozenset[str] = frozenset()  # their value names a deployment
     azure_clients: frozenset[str] = frozenset()  # their model= names a deployment
+    azure_client_marker: str = ""  # a client class whose name holds it: model= is a deployment
+    deployment_call_parameters: frozenset[str] = frozenset()  # a call passing one is Azure
+    deployment_markers: Mapping[str, str] = field(default_factory=dict)  # such a dict is Azure
+    request_callees: frozenset[str] = frozenset()  # calls that send or configure a request
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class RuleSet:
     display_name: str = ""  # how messages and help name the targets ("GPT-4.1")
     shutdowns: Mapping[str, Shutdown] = field(default_factory=dict)  # model ID -> its date
     calendar: Calendar = field(default_factory=lambda: Calendar(default_today()))
+    other_families: tuple[str, ...] = ()  # model IDs (or "prefix-") of other families
     _by_snapshot: Mapping[str, Target] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -213,7 +218,14 @@ class RuleSet:
                 typed_parts=dict(req.get("typed_parts", {})),
                 deployment_parameters=frozenset(req.get("deployment_parameters", ())),
                 azure_clients=frozenset(req.get("azure_clients", ())),
+                azure_client_marker=str(req.get("azure_client_marker", "")),
+                deployment_call_parameters=frozenset(req.get("deployment_call_parameters", ())),
+                deployment_markers={
+                    str(k): str(v) for k, v in req.get("deployment_markers", {}).items()
+                },
+                request_callees=frozenset(req.get("request_callees", ())),
             )
+            families = tuple(str(f) for f in data.get("families", {}).get("other", ()))
             shutdowns = read_shutdowns(data.get("shutdowns", []), where)
         except DateError as exc:
             raise RuleSetError(str(exc)) from exc
@@ -238,6 +250,7 @@ class RuleSet:
             deployment_prefixes=prefixes,
             requests=requests,
             path=path,
+            other_families=families,
         )
 
     def with_overrides(self, models: Mapping[str, str]) -> RuleSet:
@@ -401,6 +414,13 @@ class RuleSet:
                 )
         return None
 
+    def is_model_id(self, value: str) -> bool:
+        """Whether ``value`` (any provider prefix) names a model: one of the rule set, or one of
+        another family it lists. What tells a catalogue from a list of requests."""
+        if self.resolve(value) is not None:
+            return True
+        return any(_in_family(ref.model, self.other_families) for ref in self.split_refs(value))
+
     def _fine_tune_base(self, model: str) -> str | None:
         if not model.startswith(_FINE_TUNE_MARK):
             return None
@@ -506,6 +526,16 @@ def bundled_rules() -> Traversable:
         return resources.files("migrator.rules")
     except ModuleNotFoundError:
         return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _in_family(model: str, families: tuple[str, ...]) -> bool:
+    for family in families:
+        if family.endswith("-"):
+            if model.startswith(family):
+                return True
+        elif model == family or model.startswith(family + "-"):
+            return True
+    return False
 
 
 def _is_provider_prefix(prefix: str) -> bool:

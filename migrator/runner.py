@@ -195,7 +195,7 @@ def _check(
     if not reports:
         return SourceResult()
 
-    findings = _position(module, reports, path, comments or source, used)
+    findings = _position(module, reports, path, comments or source, settings, used)
     result = SourceResult(encoding=module.encoding)
     replacements: dict[int, cst.CSTNode] = {}
     for report, finding in findings:
@@ -268,6 +268,7 @@ def _position(
     reports: list[Report],
     path: str,
     comments: bytes,
+    settings: Settings,
     used: set[tuple[int, str]] | None = None,
 ) -> list[tuple[Report, Finding]]:
     """Attach line/column to reports and drop the suppressed ones.
@@ -287,6 +288,11 @@ def _position(
                 if used is not None:
                     used.add((line, report.code))
                 continue
+        if settings.verdicts is not None and report.fix is not None:
+            # The project view can only make a fix stricter (coupled, catalogue, deployment).
+            fix = settings.verdicts.fix_at(report.fix, where.start.line, where.start.column + 1)
+            if fix is not report.fix:
+                report = dataclasses.replace(report, fix=fix)
         finding = Finding(
             path=path,
             line=where.start.line,

@@ -52,15 +52,15 @@ def test_select_and_ignore(in_tmp: Path) -> None:
 
 
 def test_json_format(in_tmp: Path) -> None:
-    (in_tmp / "app.py").write_text('X = {"gpt-4o": 1}\nY = "gpt-4o"\n')
+    (in_tmp / "app.py").write_text('X = model == "gpt-4o"\nY = "gpt-4.5-preview"\n')
     _, out, _ = invoke("lint", "--format", "json")
     data = json.loads(out)
     assert data[0] == {
         "path": "app.py",
         "line": 1,
-        "column": 6,
+        "column": 14,
         "end_line": 1,
-        "end_column": 14,
+        "end_column": 22,
         "code": "MIG001",
         "message": "'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'",
         "fix": {
@@ -82,13 +82,13 @@ def test_json_format(in_tmp: Path) -> None:
 
 def test_fix_rewrites_safe_sites_only(in_tmp: Path) -> None:
     app = in_tmp / "app.py"
-    app.write_text('A = "gpt-4o"\nB = {"gpt-4o": 1}\n')
+    app.write_text('A = "gpt-4o-mini"\nB = model == "gpt-4o"\n')
     code, out, _ = invoke("fix")
-    assert app.read_text() == 'A = "gpt-4.1"\nB = {"gpt-4o": 1}\n'
-    assert code == 1  # the dict key is left, with an unsafe fix
+    assert app.read_text() == 'A = "gpt-4.1-mini"\nB = model == "gpt-4o"\n'
+    assert code == 1  # the comparison is left, with an unsafe fix
     assert "Fixed 1 finding in 1 file" in out
     assert invoke("fix", "--unsafe-fixes")[0] == 0
-    assert app.read_text() == 'A = "gpt-4.1"\nB = {"gpt-4.1": 1}\n'
+    assert app.read_text() == 'A = "gpt-4.1-mini"\nB = model == "gpt-4.1"\n'
 
 
 def test_fix_diff_writes_nothing(in_tmp: Path) -> None:

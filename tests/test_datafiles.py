@@ -12,6 +12,7 @@ import yaml
 from migrator import tomlcompat as tomllib
 from migrator.config import Settings, load_settings
 from migrator.kinds import check_file
+from migrator.project.verdicts import NONE
 from migrator.ruleset import RuleSet
 from tests.fixture_cases import Case, cases, expected, run_case
 
@@ -115,7 +116,8 @@ def test_unparseable_file_is_skipped_with_a_warning(name: str, text: str, why: s
     ],
 )
 def test_a_fix_that_does_not_verify_writes_nothing(name: str, text: str, problem: str) -> None:
-    result = check_file(text.encode(), name, settings(unsafe_fixes=True), fix=True)
+    # The kind's own verification, without the project view (which never rewrites a key).
+    result = check_file(text.encode(), name, settings(unsafe_fixes=True, verdicts=NONE), fix=True)
     assert result.new_source is None
     assert result.error is not None
     assert problem in result.error and result.error.endswith("file left unchanged")
@@ -123,14 +125,33 @@ def test_a_fix_that_does_not_verify_writes_nothing(name: str, text: str, problem
 
 
 def test_keys_are_rewritten_only_with_unsafe_fixes() -> None:
+    # The kind's own rule, without the project view (which never rewrites a key: below).
     text = b'{"prices": {"gpt-4o": 2.5}}'
-    assert check_file(text, "a.json", settings(), fix=True).new_source is None
-    fixed = check_file(text, "a.json", settings(unsafe_fixes=True), fix=True).new_source
+    assert check_file(text, "a.json", settings(verdicts=NONE), fix=True).new_source is None
+    unsafe = settings(unsafe_fixes=True, verdicts=NONE)
+    fixed = check_file(text, "a.json", unsafe, fix=True).new_source
     assert fixed == b'{"prices": {"gpt-4.1": 2.5}}'
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a.json", b'{"prices": {"gpt-4o": 2.5}}'),
+        ("a.yaml", b"prices:\n  gpt-4o: 2.5\n"),
+        ("a.toml", b'[prices]\n"gpt-4o" = 2.5\n'),
+    ],
+)
+def test_keys_are_catalogue_entries_never_rewritten(name: str, text: bytes) -> None:
+    result = check_file(text, name, settings(unsafe_fixes=True), fix=True)
+    assert result.new_source is None and not result.fixed
+    [finding] = result.findings
+    assert finding.fix is not None and finding.fix.display_only
+    assert "a model catalogue" in finding.fix.reason and "'gpt-4.1'" in finding.fix.reason
+
+
 def test_toml_bare_key_is_quoted_when_the_new_id_is_not_a_bare_key() -> None:
-    result = check_file(b"gpt-4o = 1\n", "a.toml", settings(unsafe_fixes=True), fix=True)
+    unsafe = settings(unsafe_fixes=True, verdicts=NONE)
+    result = check_file(b"gpt-4o = 1\n", "a.toml", unsafe, fix=True)
     assert result.new_source == b'"gpt-4.1" = 1\n'
 
 

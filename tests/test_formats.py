@@ -25,14 +25,14 @@ ODD_NAME = "odd, name: 100%.py"  # a comma, a colon and a percent sign to escape
 SOURCES = {
     "app.py": (
         'client.chat.completions.create(model="gpt-4o", messages=[])\n'
-        'PRICES = {"gpt-4o-mini": 1}\n'
+        'COST = PRICES["gpt-4o-mini"]\n'
         'VOICE = "gpt-4o-audio-preview"\n'
     ),
     ODD_NAME: 'MODEL = "openai/gpt-4.5-preview"\n',
 }
 EXPECTED = {
     ("app.py", 1, 38, "MIG001"),
-    ("app.py", 2, 11, "MIG001"),
+    ("app.py", 2, 15, "MIG001"),
     ("app.py", 3, 9, "MIG002"),
     (ODD_NAME, 1, 9, "MIG001"),
 }

@@ -17,7 +17,10 @@ from migrator.colour import use_colour
 from tests.terminal import run_on_tty
 
 OLD = 'A = "gpt-4o"\n'
-MIXED = 'A = "gpt-4o"\nB = {"gpt-4o": 1}\nC = "gpt-4o-audio-preview"\nD = "gpt-4o-mini"\n'
+# B looks up another model than A's: A, coupled with nothing, stays a safe fix.
+MIXED = (
+    'A = "gpt-4o"\nB = PRICES["gpt-4o-2024-05-13"]\nC = "gpt-4o-audio-preview"\nD = "gpt-4o-mini"\n'
+)
 ESC = "\x1b["
 
 
@@ -156,12 +159,30 @@ def test_fix_summary_counts_files_fixes_and_reasons(in_tmp: Path) -> None:
         "Fixed per code: MIG001 3",
         "Left:",
         "  MIG001  1  unsafe fix, applied only with --unsafe-fixes: "
-        "a dict key: lookups by the old ID would miss",
+        "a subscript: lookups by the old ID would miss",
         "  MIG002  1  no automatic fix: a person has to make this change",
         # The targets have announced dates too (the suite's day is 2026-12-01).
         "Note: the models this run moves code to have announced shutdown dates too: "
         "gpt-4.1, gpt-4.1-mini on 2027-01-14 (44 days left). Plan the next migration "
         "(migrator rules --dates).",
+    ]
+
+
+def test_fix_summary_tells_catalogue_entries_and_coupled_values_apart(in_tmp: Path) -> None:
+    (in_tmp / "app.py").write_text('PRICES = {"gpt-4o": 1}\nA = "gpt-4o"\n')
+    code, out, _ = invoke("fix")
+    assert code == 1
+    lines = out.splitlines()
+    summary = lines.index(
+        "Fixed 0 findings in 0 files (1 file checked); 2 findings left, "
+        "1 with an unsafe fix (--unsafe-fixes)."
+    )
+    assert lines[summary + 1 :] == [
+        "Left:",
+        "  MIG001  1  fix shown, never applied: a model catalogue (a mapping keyed by model IDs): "
+        "add an entry for 'gpt-4.1' if the code needs one",
+        "  MIG001  1  unsafe fix, applied only with --unsafe-fixes: coupled with "
+        "a lookup or catalogue of the same model (each finding names them)",
     ]
 
 

@@ -28,17 +28,9 @@ from tests.gitrepo import GIT_ENV
 PROJECTS = FIXTURES / "projects"
 NAMES = sorted(p.name for p in PROJECTS.iterdir() if (p / "EXPECTED.toml").is_file())
 
-# Checks that need the project-wide view of issue 13 (catalogues, coupling groups): the lead
-# drops these markers when that work is merged. Every other check passes on this branch.
-NEEDS_CORE = {
-    ("shop_app", "safe_tests_pass"),
-    ("shop_app", "stays"),
-    ("llmkit", "safe_tests_pass"),
-    ("llmkit", "stays"),
-    ("llmkit", "unsafe_tests"),
-    ("evalsuite", "safe_tests_pass"),
-    ("evalsuite", "stays"),
-}
+# Checks that needed the project-wide view of issue 13 (catalogues, coupling groups): none
+# left, since that work is in.
+NEEDS_CORE: set[tuple[str, str]] = set()
 CORE_REASON = "needs project-wide view (issue 13 core)"
 
 

@@ -138,6 +138,18 @@ class RequestIndex(BindingVisitor):
             self._file_models = models if known else []
         return self._file_models
 
+    def is_request(self, site: Site) -> bool:
+        """Whether a value that names no model sits in a request: a dict (a request body or
+        its settings), or a call to a known request API or wrapper (rule data; a rule set
+        that lists none counts every call)."""
+        callees = self.ruleset.requests.request_callees
+        holder = site.containers[0] if site.containers else None
+        if not callees or not isinstance(holder, cst.Call):
+            return True
+        func = holder.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        return name in callees
+
     def model_info(self, value: str) -> ModelInfo | None:
         if value not in self._infos:
             self._infos[value] = model_info(self.ruleset, value)
@@ -272,6 +284,9 @@ class RequestCheck(Check):
 
     def file_models(self) -> list[RequestModel]:
         return self.requests.file_models()
+
+    def is_request(self, site: Site) -> bool:
+        return self.requests.is_request(site)
 
     def model_info(self, value: str) -> ModelInfo | None:
         return self.requests.model_info(value)

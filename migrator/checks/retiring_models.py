@@ -25,17 +25,23 @@ MIG001 = Rule(
         "'openai/' or 'openrouter/openai/', which is kept. Prose that mentions a model, "
         "comments and docstrings are not findings. The message gives the source's announced "
         "shutdown date from the rule set ('shuts down on ...', 'shut down on ...' once past).\n\n"
-        "The fix is safe where the literal is a value: keyword and positional arguments, "
-        "assignments, defaults, dict values, list and tuple items, return values. It is unsafe "
-        "(applied only with --unsafe-fixes) where the rewrite can change behaviour: dict keys, "
-        "subscripts, comparison operands, match patterns, arguments of str methods, a "
-        "collection that would then hold the same ID twice, and Azure deployment names "
-        "('azure/' prefixes, model= on an Azure client, azure_deployment=)."
+        "The fix is safe where the literal is a value (keyword and positional arguments, "
+        "assignments, defaults, dict values, list and tuple items, return values) that nothing "
+        "else in the project is coupled with. It is unsafe (applied only with --unsafe-fixes) "
+        "where the rewrite can change behaviour: lookups (subscripts, .get(), comparison "
+        "operands, membership tests, match patterns, arguments of str methods), a value coupled "
+        "with a lookup of the same model or with a catalogue that has no entry for its target "
+        "(in the same file, in modules it imports or that import it, or in non-test code "
+        "anywhere), a collection that would then hold the same ID twice, and Azure deployment "
+        "names ('azure/' prefixes, model= on an Azure client, azure_deployment=, a config with "
+        "api_type azure). Catalogue entries (keys of a mapping keyed by model IDs, collections "
+        "that also name models that do not move, constants named for the model, registries) "
+        "get a display-only fix: never applied, it says what entry to add."
     ),
     invalid=(
         Example('client.chat.completions.create(model="gpt-4o", messages=[])'),
         Example('llm = ChatOpenAI(model_name="openai/gpt-4o-mini-2024-07-18")'),
-        Example('PRICES = {"gpt-4o": 2.5}', "unsafe: a dict key"),
+        Example('PRICES = {"gpt-4o": 2.5}', "display-only: a model catalogue"),
         Example('if model == "gpt-4o":\n    pass', "unsafe: a comparison operand"),
     ),
     valid=(

@@ -115,6 +115,8 @@ class TokenLimits(RequestCheck):
             return limit_verdict(model.info, value, self.ruleset)
         if model.kind is Kind.OUTSIDE:
             return None
+        if not self.is_request(site):
+            return None  # split_into_chunks(text, max_tokens=...): a helper, not a request
         # No model around the value: it can go to any request in this file. A finding only
         # if it is too high for every one of them.
         limits: dict[str, int] = {}

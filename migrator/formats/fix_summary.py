@@ -7,6 +7,7 @@ from collections import Counter
 
 from migrator.engine import Mode, RunResult
 from migrator.findings import DISPLAY_ONLY, SAFE, Finding
+from migrator.project.coupling import COUPLED
 
 # A reason names the key, model or deployment of its site: a large tree would get one line per
 # name. Quoted names are folded so that the lines group by the reason itself.
@@ -40,5 +41,8 @@ def left_reason(finding: Finding, errors: dict[str, str]) -> str:
     if finding.fix.applicability == DISPLAY_ONLY:
         return f"fix shown, never applied: {finding.fix.reason}"
     if finding.fix.applicability != SAFE:
-        return f"unsafe fix, applied only with --unsafe-fixes: {finding.fix.reason}"
+        reason = finding.fix.reason
+        if reason.startswith(COUPLED):
+            reason = COUPLED + " a lookup or catalogue of the same model (each finding names them)"
+        return f"unsafe fix, applied only with --unsafe-fixes: {reason}"
     return "not fixed"

@@ -65,6 +65,10 @@ def check_file(
     before they parse anything. Recorded data (see ``migrator.recorded``) is not checked, only
     counted; with ``include_recorded`` its findings are reported with display-only fixes.
     """
+    if settings.verdicts is None:  # judged as a project of its own
+        from migrator.project.view import file_verdicts
+
+        settings = replace(settings, verdicts=file_verdicts(source, path, settings))
     off = settings.ignores_for(path)
     found = file_directives(source)
     for directive in found:

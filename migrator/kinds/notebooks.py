@@ -66,7 +66,10 @@ def check_notebook(
             continue
         code = text if isinstance(text, str) else "".join(text)
         expected[index] = code
-        fragment = check_fragment(code, path, settings, fix=fix, screen=screen)
+        in_cell = settings
+        if settings.verdicts is not None:
+            in_cell = replace(settings, verdicts=settings.verdicts.in_cell(index + 1))
+        fragment = check_fragment(code, path, in_cell, fix=fix, screen=screen)
         if fragment.skipped is not None:
             result.warnings.append(f"cell {index + 1} skipped: {fragment.skipped}")
             continue

@@ -151,6 +151,8 @@ def model_candidates(text: str, scalars: Sequence[Scalar], settings: Settings) -
     when selected, for one naming a model of the rule set that shuts down soon or has."""
     ruleset, snapshot = settings.ruleset, settings.snapshot
     dates = settings.is_selected("MIG005")
+    verdicts = settings.verdicts
+    positions = Positions(text) if verdicts is not None and verdicts.by_site else None
     found = []
     for scalar in scalars:
         if not isinstance(scalar.value, str):
@@ -167,15 +169,10 @@ def model_candidates(text: str, scalars: Sequence[Scalar], settings: Settings) -
             continue
         reason = _unsafe_reason(scalar, kind, scalars, settings)
         token = rewrite_token(text, scalar, kind.new_text)
-        found.append(
-            Candidate(
-                scalar,
-                "MIG001",
-                migration_message(kind),
-                Fix(token, safe=reason is None, reason=reason or ""),
-                kind.new_text,
-            )
-        )
+        fix: Fix | None = Fix(token, safe=reason is None, reason=reason or "")
+        if positions is not None and verdicts is not None:
+            fix = verdicts.fix_at(fix, *positions.at(scalar.start))
+        found.append(Candidate(scalar, "MIG001", migration_message(kind), fix, kind.new_text))
     return found
 
 

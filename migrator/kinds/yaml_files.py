@@ -135,7 +135,8 @@ def scan(events: list[Any]) -> list[Scalar]:
     import yaml
 
     out: list[Scalar] = []
-    # One entry per open collection: [is a mapping, next node is a key, last key, list offset]
+    # One entry per open collection: [is a mapping, next node is a key, last key, list offset,
+    # where the current node sits in it (its key, or its index in a list)]
     stack: list[list[Any]] = []
     for event in events:
         is_node = isinstance(
@@ -144,9 +145,13 @@ def scan(events: list[Any]) -> list[Scalar]:
         )
         top = stack[-1] if stack else None
         is_key = bool(top and top[0] and top[1]) if is_node else False
+        if is_node and top is not None and not top[0]:
+            top[4] = 0 if top[4] is None else top[4] + 1
         if isinstance(event, yaml.ScalarEvent):
             parent_key = top[2] if top and top[0] and not is_key else None
             array = top[3] if top and not top[0] else None
+            if is_key and top is not None:
+                top[4] = event.value
             out.append(
                 Scalar(
                     _offset(event.start_mark),
@@ -155,6 +160,7 @@ def scan(events: list[Any]) -> list[Scalar]:
                     key=is_key,
                     parent_key=parent_key,
                     array=array,
+                    path=tuple(entry[4] for entry in stack),
                     style=_STYLES.get(event.style, '"'),
                 )
             )
@@ -163,9 +169,9 @@ def scan(events: list[Any]) -> list[Scalar]:
         if is_node and top is not None and top[0]:
             top[1] = not top[1]
         if isinstance(event, yaml.MappingStartEvent):
-            stack.append([True, True, None, None])
+            stack.append([True, True, None, None, None])
         elif isinstance(event, yaml.SequenceStartEvent):
-            stack.append([False, False, None, _offset(event.start_mark)])
+            stack.append([False, False, None, _offset(event.start_mark), None])
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             stack.pop()
     return out

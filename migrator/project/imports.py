@@ -1,0 +1,77 @@
+"""Which modules and data files a Python file names, read from its bytes without parsing.
+
+Every Python file of a project is read for this (a test file reaches the code it tests through
+modules that never mention a model), so it must cost no more than a scan: lines that start
+with ``import`` or ``from``, and names ending in a data-file suffix.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The module's first character is a word character: a run of dots is all level, or the
+# pattern could split it in every way before failing (quadratic on a line of dots).
+
+# Both start with their keyword (the indent is skipped by hand): a leading [ \t]* would make a
+# search over a long run of spaces quadratic.
+_FROM = re.compile(rb"from[ \t]+(\.*)(\w[\w.]*)?[ \t]*import[ \t]*(\([^)]*\)|[^\n#;]*)")
+_IMPORT = re.compile(rb"import[ \t]+([^\n#;]*)")
+DATA_SUFFIXES = (b".yaml", b".yml", b".json", b".jsonl", b".toml", b".env")
+_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+_MAX_NAME = 120
+
+
+def imports(source: bytes) -> tuple[tuple[int, str], ...]:
+    """``(level, dotted name)`` for every module imported; ``from a import b`` gives ``a``
+    and ``a.b`` (b may be a module).
+
+    Only the lines that hold ``import`` are matched (from their start): a pattern anchored at
+    every line start would be tried at every byte of the file.
+    """
+    out: list[tuple[int, str]] = []
+    starts: set[int] = set()
+    at = source.find(b"import")
+    while at != -1:
+        starts.add(source.rfind(b"\n", 0, at) + 1)
+        at = source.find(b"import", at + 6)
+    for start in sorted(starts):
+        while source[start : start + 1] in (b" ", b"\t"):
+            start += 1
+        match = _FROM.match(source, start)
+        if match is not None:
+            level = len(match.group(1))
+            base = (match.group(2) or b"").decode("ascii", "replace")
+            if base:
+                out.append((level, base))
+            for name in _names(match.group(3)):
+                out.append((level, f"{base}.{name}" if base else name))
+            continue
+        match = _IMPORT.match(source, start)
+        if match is not None:
+            out.extend((0, name) for name in _names(match.group(1)))
+    return tuple(dict.fromkeys(out))
+
+
+def _names(text: bytes) -> list[str]:
+    names = []
+    for part in text.strip(b"()").replace(b"\\", b" ").split(b","):
+        words = part.split()
+        if words and words[0] != b"*":
+            names.append(words[0].decode("ascii", "replace"))
+    return names
+
+
+def named_files(source: bytes) -> tuple[str, ...]:
+    """Base names of the data files a source names (``"config/bot.yaml"`` gives ``bot.yaml``)."""
+    found: set[str] = set()
+    for suffix in DATA_SUFFIXES:
+        at = source.find(suffix)
+        while at != -1:
+            start = at
+            while start > 0 and at - start < _MAX_NAME and source[start - 1] in _NAME_BYTES:
+                start -= 1
+            name = source[start : at + len(suffix)].rsplit(b"/", 1)[-1]
+            if len(name) > len(suffix):
+                found.add(name.decode("ascii", "replace"))
+            at = source.find(suffix, at + 1)
+    return tuple(sorted(found))

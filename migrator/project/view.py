@@ -1,0 +1,262 @@
+"""The project a run belongs to, read whole before any fix is decided.
+
+The project is the git work tree, or the folder of the ``[tool.migrator]`` configuration,
+around each path given (the nearest of the two): ``migrator fix a.py`` judges a.py against the
+same project as ``migrator fix .`` does, as a pre-commit hook that names a few files needs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from migrator.config import Settings, find_config
+from migrator.config_tree import ConfigTree
+from migrator.discovery import iter_paths
+from migrator.files import read_regular
+from migrator.kinds import kind_of
+from migrator.project.coupling import Graph, ProjectFile, decide
+from migrator.project.facts import FileFacts
+from migrator.project.gather import Gatherer
+from migrator.project.verdicts import NONE, FileVerdicts
+
+_TEST_DIRS = frozenset({"test", "tests", "testing"})
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    """The verdicts of every file of the project that has any, by ``key`` of its path."""
+
+    verdicts: dict[str, FileVerdicts] = field(default_factory=dict)
+
+    def for_path(self, path: str | os.PathLike[str]) -> FileVerdicts:
+        return self.verdicts.get(key(path), NONE)
+
+
+def key(path: str | os.PathLike[str]) -> str:
+    """How the view names a file: its absolute path, as the file system compares them."""
+    return os.path.normcase(os.path.abspath(path))
+
+
+def project_root(
+    path: Path,
+    cache: dict[Path, Path] | None = None,
+    nearest_config: Callable[[str], str | None] | None = None,
+) -> Path:
+    """The git work tree or configuration folder around ``path``, whichever is nearer; outside
+    both, the folder named (or the named file's folder): never the current directory, which
+    may be /tmp or a home folder. ``cache``: by folder, for a run that names many files in
+    few folders (find_config reads TOML); ``nearest_config``: the run's own search (each
+    config read once per run), else ``find_config``."""
+    absolute = Path(os.path.abspath(path))
+    start = absolute if absolute.is_dir() else absolute.parent
+    if cache is None:
+        return _root_of(start, nearest_config)
+    if start not in cache:
+        cache[start] = _root_of(start, nearest_config)
+    return cache[start]
+
+
+def _root_of(start: Path, nearest_config: Callable[[str], str | None] | None) -> Path:
+    if nearest_config is not None:
+        found = nearest_config(os.fspath(start))
+        config = Path(found) if found is not None else None
+    else:
+        config = find_config(start)
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists() or (config is not None and config.parent == directory):
+            return directory
+    return start
+
+
+def project_files(
+    paths: Sequence[Path], settings: Settings, configs: ConfigTree | None = None
+) -> Iterator[tuple[Path, Path]]:
+    """Every file of the projects ``paths`` belong to, with its project root, each once; and
+    the named files themselves (a file named on the command line is always checked).
+    ``configs``: the run's configs (each folder walked with its own patterns)."""
+    present = [p for p in paths if os.path.lexists(p)]
+    cache: dict[Path, Path] = {}
+    nearest = configs.nearest if configs is not None else None
+    selection_for = configs.selection if configs is not None else None
+    roots = {p: project_root(p, cache, nearest) for p in present}
+    walks = [(root, root) for root in sorted(set(roots.values()))]
+    walks += [(p, roots[p]) for p in present]
+    seen: set[str] = set()
+    for top, root in walks:
+        found = iter_paths(
+            [top],
+            root=settings.root,
+            exclude=settings.exclude,
+            include=settings.walk_patterns,
+            selection_for=selection_for,
+        )
+        for item in found:
+            if not isinstance(item, Path):  # missing, or a broken config: the run reports it
+                continue
+            name = key(item)
+            if name not in seen:
+                seen.add(name)
+                yield item, root
+
+
+def gather(
+    paths: Sequence[Path],
+    settings: Settings,
+    jobs: int = 1,
+    pool_threshold: int = 50,
+    configs: ConfigTree | None = None,
+) -> dict[str, tuple[str, FileFacts]]:
+    """Facts of every project file: key -> (name relative to its project root, facts).
+
+    With ``jobs`` > 1 and at least ``pool_threshold`` files, worker processes read and parse
+    them (the facts are plain data, sent back whole).
+    """
+    found_files = project_files(paths, settings, configs)
+    items = [(os.fspath(path), os.fspath(root)) for path, root in found_files]
+    if jobs > 1 and len(items) >= pool_threshold:
+        import multiprocessing
+
+        size = max(8, min(256, len(items) // (4 * jobs) or 1))
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
+        with multiprocessing.Pool(jobs, _init_worker, (settings,)) as pool:
+            found = [entry for batch in pool.imap(_gather_batch, batches) for entry in batch]
+            pool.close()
+            pool.join()
+    else:
+        found = _gather_items(items, settings, Gatherer(settings.ruleset))
+    return {k: (name, facts) for k, name, facts in found}
+
+
+_worker: tuple[Settings, Gatherer] | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker
+    from migrator.interrupts import in_worker
+
+    in_worker()
+    _worker = (settings, Gatherer(settings.ruleset))
+
+
+def _gather_batch(batch: list[tuple[str, str]]) -> list[tuple[str, str, FileFacts]]:
+    if _worker is None:
+        raise RuntimeError("worker not initialised")
+    return _gather_items(batch, *_worker)
+
+
+def _gather_items(
+    items: Sequence[tuple[str, str]], settings: Settings, gatherer: Gatherer
+) -> list[tuple[str, str, FileFacts]]:
+    out = []
+    for path, root in items:
+        facts = read_facts(path, settings, gatherer)
+        if facts is not None:
+            out.append((key(path), _relative(path, root), facts))
+    return out
+
+
+def read_facts(path: str, settings: Settings, gatherer: Gatherer) -> FileFacts | None:
+    try:
+        if settings.max_file_size and os.path.getsize(path) > settings.max_file_size:
+            return None
+        # Regular files only: a FIFO or a device named on the command line must not block
+        # the view (the run reports it).
+        source = read_regular(path)
+    except OSError:
+        return None
+    try:
+        return gatherer.facts(path, source)
+    except Exception:  # a file the view cannot read is judged on its own, never fatal
+        return None
+
+
+def build(facts: dict[str, tuple[str, FileFacts]], settings: Settings) -> ProjectView:
+    """Decide every file's verdicts from the facts of the whole project."""
+    files = {k: ProjectFile(name, f, is_test(name)) for k, (name, f) in facts.items()}
+    graph = Graph(lambda: _edges(files))
+    return ProjectView(decide(files, graph, settings.ruleset, settings.snapshot))
+
+
+def build_view(
+    paths: Sequence[Path],
+    settings: Settings,
+    jobs: int = 1,
+    pool_threshold: int = 50,
+    configs: ConfigTree | None = None,
+) -> ProjectView:
+    return build(gather(paths, settings, jobs, pool_threshold, configs), settings)
+
+
+def file_verdicts(source: bytes, path: str, settings: Settings) -> FileVerdicts:
+    """The verdicts of a file judged alone (a project of one file)."""
+    try:
+        facts = Gatherer(settings.ruleset).facts(path, source)
+    except Exception:  # too deep to walk, say: the checks judge it alone, as before
+        return NONE
+    if not facts.occurrences:
+        return NONE
+    name = PurePosixPath(path.replace(os.sep, "/")).as_posix()
+    files = {name: ProjectFile(name, facts, is_test(name))}
+    return decide(files, Graph(dict), settings.ruleset, settings.snapshot).get(name, NONE)
+
+
+def is_test(name: str) -> bool:
+    """Test code: under a tests folder, or a test module by pytest's naming."""
+    parts = name.split("/")
+    stem = parts[-1]
+    if any(part in _TEST_DIRS for part in parts[:-1]):
+        return True
+    return stem.startswith("test_") or stem.endswith("_test.py") or stem == "conftest.py"
+
+
+def _relative(path: str, root: str) -> str:
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute, root)
+    except ValueError:  # another drive
+        relative = absolute
+    return relative.replace(os.sep, "/")
+
+
+def _module(name: str) -> list[str] | None:
+    if kind_of(name) != "python" or not name.endswith((".py", ".pyi")):
+        return None
+    parts = name.rsplit(".", 1)[0].split("/")
+    return parts[:-1] if parts[-1] == "__init__" else parts
+
+
+def _edges(files: dict[str, ProjectFile]) -> dict[str, set[str]]:
+    """File -> files it imports, or data files it names (by base name)."""
+    modules: dict[str, list[str]] = defaultdict(list)  # every dotted suffix -> files
+    data: dict[str, list[str]] = defaultdict(list)  # base name -> data files
+    parts_of: dict[str, list[str]] = {}
+    for k, file in files.items():
+        parts = _module(file.name)
+        if parts is not None:
+            parts_of[k] = parts
+            for i in range(len(parts)):
+                modules[".".join(parts[i:])].append(k)
+        elif kind_of(file.name) != "notebook":
+            data[file.name.rsplit("/", 1)[-1]].append(k)
+    edges: dict[str, set[str]] = defaultdict(set)
+    for k, file in files.items():
+        parts = parts_of.get(k, [])
+        package = parts if file.name.endswith(("__init__.py", "__init__.pyi")) else parts[:-1]
+        for level, name in file.facts.imports:
+            full = name if level == 0 else _relative_import(package, level, name)
+            if full:
+                edges[k].update(t for t in modules.get(full, ()) if t != k)
+        for base in file.facts.names_files:
+            edges[k].update(data.get(base, ()))
+    return edges
+
+
+def _relative_import(package: list[str], level: int, name: str) -> str | None:
+    if level - 1 > len(package):
+        return None
+    base = package[: len(package) - (level - 1)]
+    return ".".join([*base, *([name] if name else [])]) or None

@@ -1,0 +1,146 @@
+"""The project-wide view: files judged with the rest of their project, whichever are named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migrator import engine
+from migrator.config import load_settings
+from migrator.formats.text import finding_line
+
+PROJECT = {
+    "pyproject.toml": "[tool.migrator]\n",
+    "shop/__init__.py": "",
+    "shop/pricing.py": 'PRICES = {"gpt-4o": 2.5, "gpt-4o-mini": 0.15}\n',
+    "shop/app.py": (
+        "from shop.pricing import PRICES\n"
+        "\n"
+        "def ask(client):\n"
+        '    reply = client.responses.create(model="gpt-4o", input="hi")\n'
+        "    return reply, PRICES[reply.model]\n"
+    ),
+    "shop/models.py": 'DEFAULT = "gpt-4.5-preview"\n',
+    "tests/test_models.py": (
+        "from shop import models\n"
+        "\n"
+        "def test_default():\n"
+        '    assert models.DEFAULT == "gpt-4.5-preview"\n'
+    ),
+    # Not imported by the test above: its gpt-4.5-preview moves safely.
+    "examples/script.py": 'SUMMARY = "gpt-4.5-preview"\n',
+    # Data a module names is reached through it.
+    "config/bot.yaml": "model: gpt-4o-2024-08-06\n",
+    "tests/test_config.py": (
+        'CONFIG = "config/bot.yaml"\n'
+        "\n"
+        "def test_model(load):\n"
+        '    assert load(CONFIG)["model"] == "gpt-4o-2024-08-06"\n'
+    ),
+}
+
+
+def make(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def lines(result: engine.RunResult) -> list[str]:
+    found = sorted(result.findings + result.fixed, key=lambda f: f.sort_key)
+    return [finding_line(f) for f in found]
+
+
+def run(root: Path, *paths: str, unsafe: bool = False, jobs: int = 1) -> engine.RunResult:
+    settings = load_settings(cwd=root, unsafe_fixes=unsafe)
+    targets = [Path(p) for p in paths] or [Path(".")]
+    return engine.run(targets, settings, engine.Mode.FIX, allow_dirty=True, jobs=jobs)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make(tmp_path / "proj", PROJECT)
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_a_price_table_in_another_module_couples_the_request(project: Path) -> None:
+    result = run(project)
+    [request] = [f for f in result.findings if f.path == "shop/app.py"]
+    assert request.fix is not None and not request.fix.safe
+    assert "coupled with the catalogue at shop/pricing.py:1" in request.fix.reason
+    assert 'model="gpt-4o"' in (project / "shop/app.py").read_text()
+    assert all(
+        f.fix is not None and f.fix.display_only
+        for f in result.findings
+        if f.path == "shop/pricing.py"
+    )
+
+
+def test_a_test_lookup_couples_only_what_the_test_reaches(project: Path) -> None:
+    result = run(project)
+    [default] = [f for f in result.findings if f.path == "shop/models.py"]
+    assert default.fix is not None
+    assert default.fix.reason.startswith("coupled with the comparison at tests/test_models.py:4")
+    # The example script is not imported by any test: its fix is safe and applied.
+    assert (project / "examples/script.py").read_text() == 'SUMMARY = "gpt-4.1"\n'
+    # The YAML file is named by a test module: coupled with its assertion.
+    [config] = [f for f in result.findings if f.path == "config/bot.yaml"]
+    assert config.fix is not None
+    assert "the comparison at tests/test_config.py:4" in config.fix.reason
+
+
+def test_a_lookup_in_code_couples_values_anywhere(project: Path) -> None:
+    (project / "shop/router.py").write_text('def route(m):\n    return m == "gpt-4.5-preview"\n')
+    result = run(project)
+    [script] = [f for f in result.findings if f.path == "examples/script.py"]
+    assert script.fix is not None and "shop/router.py:2" in script.fix.reason
+
+
+def test_unsafe_fixes_move_the_value_and_its_lookups_together(project: Path) -> None:
+    run(project, unsafe=True)
+    assert (project / "shop/models.py").read_text() == 'DEFAULT = "gpt-4.1"\n'
+    assert '== "gpt-4.1"' in (project / "tests/test_models.py").read_text()
+    # Catalogue entries are never rewritten, not even then.
+    assert (project / "shop/pricing.py").read_text() == PROJECT["shop/pricing.py"]
+
+
+@pytest.mark.parametrize("name", ["shop/app.py", "shop/models.py", "examples/script.py"])
+def test_naming_one_file_judges_it_with_its_project(
+    project: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = shutil.copytree(project, project.parent / "whole")
+    monkeypatch.chdir(whole)
+    expected = [line for line in lines(run(whole)) if line.startswith(name + ":")]
+    monkeypatch.chdir(project)
+    assert expected and lines(run(project, name)) == expected
+
+
+def test_a_named_file_in_a_subfolder_finds_its_project(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project / "shop")
+    settings = load_settings(cwd=project / "shop")
+    result = engine.run([Path("models.py")], settings, engine.Mode.LINT)
+    [default] = result.findings
+    assert default.fix is not None and "tests/test_models.py:4" in default.fix.reason
+
+
+def test_pooled_and_in_process_runs_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = dict(PROJECT)
+    for i in range(engine.POOL_THRESHOLD + 10):
+        files[f"shop/gen_{i}.py"] = (
+            f'MODEL_{i} = "gpt-4o"\nif MODEL_{i} == "gpt-4o-mini":\n    pass\n'
+        )
+    outcomes = []
+    for jobs in (1, 2):
+        root = make(tmp_path / f"copy{jobs}", files)
+        monkeypatch.chdir(root)
+        result = run(root, jobs=jobs)
+        texts = {p.as_posix(): p.read_text() for p in sorted(root.rglob("*.py"))}
+        outcomes.append((lines(result), sorted(result.changed_files), list(texts.values())))
+    assert outcomes[0] == outcomes[1]
