@@ -70,7 +70,8 @@ def test_autofixer_commits_what_changed_and_lists_what_is_left(
         "Left for a person (1):\n  app.py:2:11: MIG001 'gpt-4o-mini' shuts down on 2027-01-14"
         in blocks["one"]
     )
-    assert "unsafe fix, applied only with --unsafe-fixes" in blocks["one"]
+    # The price table is a catalogue: its entry is shown with what to add, never rewritten.
+    assert "fix shown, never applied: a model catalogue" in blocks["one"]
     # three: nothing fix can change, so no commit.
     assert "git commit" not in blocks["three"]
     # four: a data file too; nothing left.

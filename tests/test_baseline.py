@@ -18,14 +18,15 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 def test_a_baseline_hides_recorded_findings_even_when_code_moves(in_tmp: Path) -> None:
     app = in_tmp / "app.py"
-    app.write_text('A = "gpt-4o"\nB = "gpt-4o"\nC = {"gpt-4o": 1}\n')
+    app.write_text('A = "gpt-4o"\nB = "gpt-4o"\nC = {"gpt-4o-mini": 1}\n')
     code, out, err = invoke("lint", "--write-baseline", "migrator-baseline.json")
     assert code == 0 and out == ""
     assert "Recorded 3 findings in migrator-baseline.json." in err
     assert invoke("lint", "--baseline", "migrator-baseline.json")[0] == 0
     # Lines added above, and the same line once more below: only the new one is reported.
     app.write_text(
-        '"""Doc."""\n\nimport os\nA = "gpt-4o"\nB = "gpt-4o"\nC = {"gpt-4o": 1}\nB = "gpt-4o"\n'
+        '"""Doc."""\n\nimport os\nA = "gpt-4o"\nB = "gpt-4o"\n'
+        'C = {"gpt-4o-mini": 1}\nB = "gpt-4o"\n'
     )
     code, out, err = invoke("lint", "-q", "--baseline", "migrator-baseline.json")
     assert code == 1
@@ -33,7 +34,7 @@ def test_a_baseline_hides_recorded_findings_even_when_code_moves(in_tmp: Path) -
         "app.py:7:5: MIG001 [*] 'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'"
     ]
     # A changed line is a new finding.
-    app.write_text('A = "gpt-4o"  # changed\nB = "gpt-4o"\nC = {"gpt-4o": 1}\n')
+    app.write_text('A = "gpt-4o"  # changed\nB = "gpt-4o"\nC = {"gpt-4o-mini": 1}\n')
     _, out, _ = invoke("lint", "-q", "--baseline", "migrator-baseline.json")
     assert [line.split(":")[1] for line in out.splitlines()] == ["1"]
 
@@ -52,12 +53,13 @@ def test_baseline_paths_are_relative_to_the_baseline_file(in_tmp: Path, monkeypa
 
 def test_fix_with_a_baseline_reports_and_exits_on_new_findings_only(in_tmp: Path) -> None:
     app = in_tmp / "app.py"
-    app.write_text('A = {"gpt-4o": 1}\n')
+    # A catalogue of another model than B's: B is then an uncoupled value, a safe fix.
+    app.write_text('A = {"gpt-4o-mini": 1}\n')
     invoke("fix", "--write-baseline", "base.json")
-    app.write_text('A = {"gpt-4o": 1}\nB = "gpt-4o"\n')
+    app.write_text('A = {"gpt-4o-mini": 1}\nB = "gpt-4o"\n')
     code, out, _ = invoke("fix", "--baseline", "base.json")
     assert code == 0, out
-    assert app.read_text() == 'A = {"gpt-4o": 1}\nB = "gpt-4.1"\n'
+    assert app.read_text() == 'A = {"gpt-4o-mini": 1}\nB = "gpt-4.1"\n'
 
 
 def test_notebook_findings_are_keyed_by_their_cell_line(in_tmp: Path) -> None:

@@ -67,7 +67,7 @@ def test_json_format(in_tmp: Path) -> None:
             "replacement": '"gpt-4.1"',
             "safe": False,
             "applicability": "unsafe",
-            "reason": "a dict key: lookups by the old ID would miss",
+            "reason": "a comparison operand: the test would match other models",
         },
         # Added by the lifecycle work: the target's own announced shutdown (suite day 2026-12-01).
         "target_shutdown": {"model": "gpt-4.1", "date": "2027-01-14", "days_left": 44},

@@ -45,10 +45,10 @@ def test_stdin_lint_reports_as_the_named_file(in_tmp: Path) -> None:
 
 def test_stdin_fix_prints_the_fixed_source(in_tmp: Path) -> None:
     code, out, err = invoke(
-        "fix", "--stdin-filename", "app.py", stdin='A = "gpt-4o"\nB = {"gpt-4o": 1}\n'
+        "fix", "--stdin-filename", "app.py", stdin='A = "gpt-4o"\nB = {"gpt-4o-mini": 1}\n'
     )
-    assert out == 'A = "gpt-4.1"\nB = {"gpt-4o": 1}\n'
-    assert code == 1  # the dict key is left
+    assert out == 'A = "gpt-4.1"\nB = {"gpt-4o-mini": 1}\n'
+    assert code == 1  # the catalogue key is left
     assert "app.py:2:6: MIG001" in err
     code, out, _ = invoke("fix", "--stdin-filename", "app.yaml", stdin="model: gpt-4o\n")
     assert (code, out) == (0, "model: gpt-4.1\n")
@@ -74,8 +74,8 @@ def test_json_has_applicability_reason_and_errors(in_tmp: Path) -> None:
     code, out, _ = invoke("lint", "--format", "json")
     assert code == 2
     app, bad = json.loads(out)
-    assert app["fix"]["applicability"] == "unsafe"
-    assert app["fix"]["reason"] == "a dict key: lookups by the old ID would miss"
+    assert app["fix"]["applicability"] == "display-only"
+    assert app["fix"]["reason"].startswith("a model catalogue")
     assert bad == {
         "path": "bad.py",
         "line": 2,
@@ -133,7 +133,7 @@ def test_no_unsafe_mention_when_there_are_none(in_tmp: Path) -> None:
     assert "2 findings (1 file checked), 1 fixable with 'migrator fix'.\n" in out
     assert "--unsafe-fixes" not in out
     # With --unsafe-fixes given, an unsafe fix left (the file was not written) needs no hint.
-    (in_tmp / "app.py").write_text('B = {"gpt-4o": 1}\n')
+    (in_tmp / "app.py").write_text('B = m == "gpt-4o"\n')  # a lookup: an unsafe fix
     (in_tmp / "app.py").chmod(0o444)
     code, out, _ = invoke("fix", "--unsafe-fixes")
     assert code == 2

@@ -163,8 +163,8 @@ def test_fix_summary_counts_files_fixes_and_reasons(in_tmp: Path) -> None:
         "  MIG002  1  no automatic fix: a person has to make this change",
         # The targets have announced dates too (the suite's day is 2026-12-01).
         "Note: the models this run moves code to have announced shutdown dates too: "
-        "gpt-4.1, gpt-4.1-mini on 2027-01-14 (44 days left). Plan the next migration "
-        "(migrator rules --dates).",
+        "gpt-4.1, gpt-4.1-2025-04-14, gpt-4.1-mini on 2027-01-14 (44 days left). Plan the "
+        "next migration (migrator rules --dates).",
     ]
 
 
@@ -179,10 +179,13 @@ def test_fix_summary_tells_catalogue_entries_and_coupled_values_apart(in_tmp: Pa
     )
     assert lines[summary + 1 :] == [
         "Left:",
+        # Quoted names are folded, so that a large tree's lines group by reason.
         "  MIG001  1  fix shown, never applied: a model catalogue (a mapping keyed by model IDs): "
-        "add an entry for 'gpt-4.1' if the code needs one",
+        "add an entry for '...' if the code needs one",
         "  MIG001  1  unsafe fix, applied only with --unsafe-fixes: coupled with "
         "a lookup or catalogue of the same model (each finding names them)",
+        "Note: the models this run moves code to have announced shutdown dates too: "
+        "gpt-4.1 on 2027-01-14 (44 days left). Plan the next migration (migrator rules --dates).",
     ]
 
 

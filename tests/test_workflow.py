@@ -53,9 +53,14 @@ def test_the_readme_workflow_runs_as_written(
         assert "not written" not in done.stdout + done.stderr, step
         ran.append(shlex.split(command)[:3])
     assert ["migrator", "fix", "--unsafe-fixes"] in ran
-    # The unsafe sites were rewritten by the second fix, and it was all committed.
+    # The unsafe sites (values coupled with the price table, and the comparison with them)
+    # were rewritten together by the second fix; the price table itself is a catalogue and is
+    # never rewritten (its entries got a noqa comment from --add-noqa). All was committed.
+    answer = (repo / "support_bot" / "answer.py").read_text()
+    assert 'model="gpt-4.1"' in answer and 'model == "gpt-4.1"' in answer
+    assert '"gpt-4o"' not in answer
     settings = (repo / "support_bot" / "settings.py").read_text()
-    assert '"gpt-4.1":' in settings and '"gpt-4o":' not in settings
+    assert '"gpt-4o": (2.50, 10.00),  # noqa: MIG001' in settings
     assert git(repo, "status", "--porcelain") == ""
     assert "Move off OpenAI's retiring models" in git(repo, "log", "-1", "--format=%s")
 
@@ -75,7 +80,8 @@ def _migrator(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-SOURCE = 'A = "gpt-4o"\nB = {"gpt-4o": 1}\n'
+# A plain value (a safe fix) and a lookup of another model (an unsafe one).
+SOURCE = 'A = "gpt-4o"\nB = m == "gpt-4o-mini"\n'
 
 
 def test_a_second_fix_goes_on_with_files_the_first_rewrote(
@@ -83,10 +89,10 @@ def test_a_second_fix_goes_on_with_files_the_first_rewrote(
 ) -> None:
     repo = _repo_with(tmp_path, monkeypatch, SOURCE)
     assert _migrator(repo, "fix").returncode == 1
-    assert (repo / "app.py").read_text() == 'A = "gpt-4.1"\nB = {"gpt-4o": 1}\n'
+    assert (repo / "app.py").read_text() == 'A = "gpt-4.1"\nB = m == "gpt-4o-mini"\n'
     done = _migrator(repo, "fix", "--unsafe-fixes")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert (repo / "app.py").read_text() == 'A = "gpt-4.1"\nB = {"gpt-4.1": 1}\n'
+    assert (repo / "app.py").read_text() == 'A = "gpt-4.1"\nB = m == "gpt-4.1-mini"\n'
 
 
 def test_a_file_with_the_users_own_edits_is_still_refused(
