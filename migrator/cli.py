@@ -485,13 +485,18 @@ def explain(code: str, config_path: Path | None, rules_path: str | None) -> None
 
 
 def _plain_settings(
-    config_path: Path | None, rules_path: str | None, *, today: str | None = None
+    config_path: Path | None,
+    rules_path: str | None,
+    *,
+    today: str | None = None,
+    snapshot: str | None = None,
 ) -> Settings:
-    """The settings of a command that checks no files (rules, explain, verify)."""
+    """The settings of a command that checks no files (rules, explain, verify). It moves no
+    code, so a mapping to a target that has shut down is reported on, not refused."""
     return _settings(
         {
             "config_path": config_path,
-            "snapshot": None,
+            "snapshot": snapshot,
             "select": (),
             "ignore": (),
             "rules_path": rules_path,
@@ -547,19 +552,7 @@ def verify(
         render_dates,
     )
 
-    settings = _settings(
-        {
-            "config_path": config_path,
-            "snapshot": snapshot,
-            "select": (),
-            "ignore": (),
-            "rules_path": rules_path,
-            "today": today,
-            # verify moves no code: it still reports on targets that have shut down.
-            "check_retired": False,
-        },
-        unsafe_fixes=None,
-    )
+    settings = _plain_settings(config_path, rules_path, today=today, snapshot=snapshot)
     targets = active_targets(settings.ruleset, settings.snapshot)
     dates: dict[str, LiveDate] = {}
     try:
