@@ -136,20 +136,24 @@ class Cache:
             return None
         seen = entry.get("seen")
         racy = not isinstance(seen, int) or seen - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS
-        if racy and (read is None or entry.get("hash") != content_hash(read())):
-            return None
+        if racy:
+            if read is None or entry.get("hash") != content_hash(read()):
+                return None
+            # Checked by content just now: from here on the timestamps can vouch for it, as
+            # git refreshes a racy index entry.
+            entry = {**entry, "seen": time.time_ns()}
         self._fresh[path] = entry
         return entry.get("value")
 
     def put(self, path: str, info: os.stat_result, data: bytes, value: Any) -> None:
         """Record ``value`` for the file whose stat and bytes were ``info`` and ``data``."""
+        self.record(path, stamp(info), content_hash(data), value)
+
+    def record(self, path: str, stamped: list[int], digest: str, value: Any) -> None:
+        """``put`` from a stamp and a content hash taken elsewhere (by a worker process,
+        which read the file and sends back only these)."""
         if self.file is not None:
-            entry = {
-                "stamp": stamp(info),
-                "seen": time.time_ns(),
-                "hash": content_hash(data),
-                "value": value,
-            }
+            entry = {"stamp": stamped, "seen": time.time_ns(), "hash": digest, "value": value}
             self._fresh[path] = entry
 
     def keep(self, paths: Iterable[str]) -> None:
@@ -181,7 +185,7 @@ class Cache:
                     os.unlink(tmp)
                 raise
         except OSError as exc:
-            self.notice = f"cache not written ({exc.strerror or exc}): {self.file.parent}"
+            self.notice = f"cache not written ({exc.strerror or exc}); the run went on without it"
         self.entries = dict(self._fresh)
 
 
@@ -194,8 +198,11 @@ def _ensure_directory(directory: Path) -> None:
 
 
 def cache_directory(root: Path, configured: str | None) -> Path:
-    """Where the cache lives: ``MIGRATOR_CACHE_DIR``, else ``cache-dir`` from the config
-    (relative to the project root), else ``<root>/.migrator_cache``."""
-    chosen = os.environ.get(ENVIRONMENT) or configured
-    base = Path(chosen) if chosen else Path(DIRECTORY)
+    """Where the cache lives: ``MIGRATOR_CACHE_DIR`` (relative to the working directory),
+    else ``cache-dir`` from the config (relative to its folder), else ``<root>/.migrator_cache``.
+    """
+    chosen = os.environ.get(ENVIRONMENT)
+    if chosen:
+        return Path(os.path.abspath(chosen))
+    base = Path(configured) if configured else Path(DIRECTORY)
     return base if base.is_absolute() else root / base

@@ -136,6 +136,12 @@ def common_options(func: F) -> F:
             type=click.IntRange(min=1),
             help="Worker processes (default: one per CPU; small runs stay in one process).",
         ),
+        click.option(
+            "--no-cache",
+            "-n",
+            is_flag=True,
+            help="Neither read nor write the cache (also: MIGRATOR_NO_CACHE=1).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -268,6 +274,7 @@ def _run(
     from migrator.engine import Mode, check_stdin, run
     from migrator.interrupts import handle_signals
     from migrator.progress import progress
+    from migrator.run_cache import enabled as caching
 
     if options["statistics"] and options["output_format"] not in ("text", "json"):
         raise click.UsageError("--statistics works with --format text or json")
@@ -296,6 +303,7 @@ def _run(
                 on_file=on_file,
                 jobs=options["jobs"],
                 configs=configs,
+                cache=caching(options["no_cache"]),
             )
             return result, None
     except KeyboardInterrupt as exc:  # SIGINT or SIGTERM: no file is left half-written
@@ -409,6 +417,8 @@ def _write_report(
         click.echo(f"{printable(warning.path)}: warning: {warning.message}", err=True)
     for notice in result.notices:
         click.echo(f"{printable(notice.path)}: {notice.message}", err=True)
+    for remark in result.remarks:
+        click.echo(f"migrator: warning: {remark}", err=True)
     if result.recorded and output_format == "json" and not quiet:
         # The JSON array holds findings only; the count goes where the summary would.
         click.echo(f"migrator: {text.recorded_line(result)}", err=True)

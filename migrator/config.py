@@ -47,6 +47,7 @@ class Settings:
     force_exclude: bool = False
     # (glob, codes): as Ruff's per-file-ignores, globs relative to ``root`` or a file's name
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    cache_dir: str | None = None  # the cache-dir key, relative to ``root``
     # The project view's verdicts for the file being checked (set per file by the run); None:
     # the file is judged as a project of its own.
     verdicts: FileVerdicts | None = field(default=None, compare=False)
@@ -104,6 +105,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "models": (dict, 'a table of "old-model" = "new-model"'),
     "max-file-size": (int, "a number of bytes (0: no limit)"),
     "force-exclude": (bool, "true or false"),
+    "cache-dir": (str, "a folder for the cache (relative to the config's folder)"),
     "per-file-ignores": (dict, 'a table of "glob" = ["CODE", ...]'),
 }
 
@@ -220,6 +222,7 @@ def load_settings(
         if force_exclude is None
         else force_exclude,
         per_file_ignores=per_file,
+        cache_dir=table.get("cache-dir"),
     )
 
 

@@ -13,18 +13,21 @@ from pathlib import Path, PurePath
 from typing import Union
 
 from migrator import isolation
+from migrator.cache import content_hash, stamp
 from migrator.config import Settings
 from migrator.config_tree import ConfigTree
 from migrator.discovery import Missing, NotRegular, Problem, iter_paths
-from migrator.files import WriteError, read_regular, write_atomic
+from migrator.files import WriteError, read_regular_stat, write_atomic
 from migrator.findings import FileError, Finding
 from migrator.gitstate import DirtyGuard
 from migrator.interrupts import in_worker, orphaned
 from migrator.kinds import check_file
 from migrator.lifecycle import TargetShutdown, written_model
 from migrator.limits import internal_error, oversize_notice, too_large_to_check
-from migrator.project.view import ProjectView, build_view
+from migrator.outcome import FileOutcome, Seen
+from migrator.project.view import ProjectView, build, gather, key
 from migrator.recorded import RecordedFile
+from migrator.run_cache import RunCache
 from migrator.runner import SourceResult
 from migrator.screen import Screen
 
@@ -63,6 +66,7 @@ class RunResult:
     # shutdown dates themselves: every output format ends with a note about them.
     target_shutdowns: list[TargetShutdown] = field(default_factory=list)
     display_name: str = ""  # the rule set's, for help text in the output (SARIF rules)
+    remarks: list[str] = field(default_factory=list)  # about the run, not a file (the cache)
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)
@@ -71,22 +75,6 @@ class RunResult:
         self.warnings.sort(key=lambda e: e.path)
         self.notices.sort(key=lambda e: e.path)
         self.recorded.sort(key=lambda r: r.path)
-
-
-@dataclass
-class FileOutcome:
-    """What checking one file gave: plain data, so a worker process can send it back."""
-
-    path: str
-    checked: bool = False
-    findings: list[Finding] = field(default_factory=list)
-    fixed: list[Finding] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    warnings: list[FileError] = field(default_factory=list)
-    notices: list[FileError] = field(default_factory=list)
-    recorded: str | None = None  # the kind of recorded data the file is
-    changed: bool = False
-    diff: bytes | None = None
 
 
 def run(
@@ -99,6 +87,7 @@ def run(
     jobs: int | None = None,
     screens: bool = True,
     configs: ConfigTree | None = None,
+    cache: bool = False,
 ) -> RunResult:
     """Check every file under ``paths``; ``on_file(done, total)`` follows progress.
 
@@ -107,7 +96,8 @@ def run(
     files, stays in this process); each worker reads one file at a time, so sources are never
     all in memory. ``screens=False`` parses every file with LibCST (for tests that prove the
     screens drop nothing). ``configs`` gives each file the settings of its nearest config
-    (default: ``settings`` for every file).
+    (default: ``settings`` for every file). ``cache``: use and update the project's cache
+    (``migrator.run_cache``); a cache that cannot be written is a notice, never an error.
     """
     result = RunResult(
         mode,
@@ -120,18 +110,21 @@ def run(
     # Two phases: the facts of the whole project first (every model ID and its role), so that
     # each file's fixes are decided knowing what else names the same model.
     jobs = jobs or os.cpu_count() or 1
-    view = build_view(paths, settings, jobs, POOL_THRESHOLD, configs)
+    stores = RunCache.open(settings, fix=mode is not Mode.LINT) if cache else RunCache()
+    facts = gather(paths, settings, jobs, POOL_THRESHOLD, configs, stores)
+    view = build(facts, settings)
+    stores.keep(facts)
     # A progress bar needs the total first (paths only, cheap to hold). Without one, files
     # are checked while the walk goes on: the pool's feeder thread draws the paths.
     items: list[_Item] | Iterator[_Item] = list(walk) if on_file is not None else walk
     total = len(items) if isinstance(items, list) else 0
     guard = DirtyGuard(settings.ruleset) if mode is Mode.FIX and not allow_dirty else None
-    work = _Work(configs, mode, guard, screens, view)
-    outcomes = _outcomes(iter(items), work, jobs or os.cpu_count() or 1)
-    for done, outcome in enumerate(outcomes, 1):
+    work = _Work(configs, mode, guard, screens, view, stores.enabled)
+    for done, outcome in enumerate(_outcomes(iter(items), work, jobs, stores), 1):
         add_outcome(result, outcome)
         if on_file is not None:
             on_file(done, total)
+    result.remarks.extend(stores.save())
     result.sort()
     result.target_shutdowns = target_shutdowns(result, settings)
     return result
@@ -169,6 +162,7 @@ class _Work:
     guard: DirtyGuard | None
     screens: bool
     view: ProjectView = field(default_factory=ProjectView)
+    caching: bool = False  # whether outcomes say what the cache may stamp them with
 
 
 class _Screens:
@@ -188,7 +182,40 @@ class _Screens:
         return built[1]
 
 
-def _outcomes(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[FileOutcome]:
+def _outcomes(
+    items: Iterator[_Item], work: _Work, jobs: int, cache: RunCache
+) -> Iterator[FileOutcome]:
+    """Each item's outcome: from ``cache`` when it holds one, else by checking the file (in
+    worker processes for a run with enough of them)."""
+    if cache.enabled:
+        answered: list[FileOutcome] = []
+        items = iter(list(_answer_from(cache, items, work, answered)))
+        yield from answered
+    for item, outcome in _checked(items, work, jobs):
+        if outcome.seen is not None and isinstance(item, Path):
+            settings = work.configs.for_file(item)
+            if isinstance(settings, Settings):
+                cache.record_outcome(key(item), settings, work.view.for_path(item), outcome)
+        yield outcome
+
+
+def _answer_from(
+    cache: RunCache, items: Iterator[_Item], work: _Work, answered: list[FileOutcome]
+) -> Iterator[_Item]:
+    """The items the cache cannot answer; the answers go to ``answered``."""
+    for item in items:
+        settings = work.configs.for_file(item) if isinstance(item, Path) else None
+        if isinstance(item, Path) and isinstance(settings, Settings):
+            shown = display_path(item)
+            verdicts = work.view.for_path(item)
+            hit = cache.outcome_for(key(item), item, shown, settings, verdicts)
+            if hit is not None:
+                answered.append(hit)
+                continue
+        yield item
+
+
+def _checked(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[tuple[_Item, FileOutcome]]:
     head = list(itertools.islice(items, POOL_THRESHOLD))
     if jobs > 1 and len(head) >= POOL_THRESHOLD:
         yield from _pooled(itertools.chain(head, items), work, jobs)
@@ -196,10 +223,10 @@ def _outcomes(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[FileOu
     items = itertools.chain(head, items)
     screens = _Screens(work.screens)
     for item in items:
-        yield _process_item(item, work, screens)
+        yield item, _process_item(item, work, screens)
 
 
-def _pooled(items: Iterable[_Item], work: _Work, jobs: int) -> Iterator[FileOutcome]:
+def _pooled(items: Iterable[_Item], work: _Work, jobs: int) -> Iterator[tuple[_Item, FileOutcome]]:
     # Imported here: a run that stays in-process (the pre-commit case) does not pay for it.
     import multiprocessing
 
@@ -209,8 +236,9 @@ def _pooled(items: Iterable[_Item], work: _Work, jobs: int) -> Iterator[FileOutc
         for outcomes in pool.imap(_work, batches):
             batch = batches.sent.get()  # put before it was sent, so never waits
             for item, outcome in zip(batch, outcomes):
+                path = item if isinstance(item, _Special) else Path(item)
                 # A clean file: only counted, so its path is left as discovery gave it.
-                yield outcome or FileOutcome(str(item), checked=True)
+                yield path, outcome or FileOutcome(str(item), checked=True)
         # Let the workers finish on their own: leaving the block would stop them with
         # SIGTERM, which is for a run cut short.
         pool.close()
@@ -269,16 +297,8 @@ def _work(batch: list[str | Missing | Problem | NotRegular]) -> list[FileOutcome
             os._exit(128 + signal.SIGTERM)
         path = item if isinstance(item, _Special) else Path(item)
         outcome = _process_item(path, *_worker)
-        found = (
-            outcome.findings
-            or outcome.fixed
-            or outcome.errors
-            or outcome.diff
-            or outcome.warnings
-            or outcome.notices
-            or outcome.recorded
-        )
-        outcomes.append(None if outcome.checked and not found else outcome)
+        # A clean file the cache need not hear about costs nothing to send back.
+        outcomes.append(None if outcome.clean and outcome.seen is None else outcome)
     return outcomes
 
 
@@ -300,7 +320,7 @@ def _process_item(item: _Item, work: _Work, screens: _Screens) -> FileOutcome:
         return _config_error(settings)
     screen = screens.get(settings)  # by the file's own settings: one screen per config
     settings = replace(settings, verdicts=work.view.for_path(item))
-    return process_file(item, settings, work.mode, work.guard, screen)
+    return process_file(item, settings, work.mode, work.guard, screen, caching=work.caching)
 
 
 def _config_error(problem: Problem) -> FileOutcome:
@@ -338,13 +358,16 @@ def process_file(
     mode: Mode,
     guard: DirtyGuard | None = None,
     screen: Screen | None = None,
+    *,
+    caching: bool = False,
 ) -> FileOutcome:
     """Check one file; with FIX, write it back (unless ``guard`` refuses); with DIFF, describe
-    the change."""
+    the change. With ``caching``, an outcome that depends only on the file's bytes and the
+    settings says what the file was (``FileOutcome.seen``)."""
     outcome = FileOutcome(display_path(path))
     try:
         too_large = oversize_notice(path, settings.max_file_size)
-        source = b"" if too_large else read_regular(path)
+        source, info = (b"", None) if too_large else read_regular_stat(path)
     except OSError as exc:
         outcome.errors.append(FileError(outcome.path, f"cannot read: {exc.strerror or exc}"))
         return outcome
@@ -374,6 +397,8 @@ def process_file(
         line, column = checked.error_at or (None, None)
         outcome.errors.append(FileError(outcome.path, checked.error, line, column))
     if checked.new_source is None:
+        if caching and info is not None:
+            outcome.seen = Seen(stamp(info), content_hash(source))
         return outcome
     if mode is Mode.DIFF:
         outcome.diff = unified_diff(outcome.path, source, checked.new_source)

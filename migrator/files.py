@@ -43,7 +43,13 @@ def describe_mode(mode: int) -> str | None:
 
 
 def read_regular(path: str | os.PathLike[str], limit: int = 0) -> bytes:
-    """The bytes of a regular file (following symbolic links); ``limit`` > 0 bounds the size.
+    """The bytes of a regular file (following symbolic links); ``limit`` > 0 bounds the size."""
+    return read_regular_stat(path, limit)[0]
+
+
+def read_regular_stat(path: str | os.PathLike[str], limit: int = 0) -> tuple[bytes, os.stat_result]:
+    """``read_regular``, with the file's status taken before its bytes were read (what a cache
+    entry may be stamped with: a change made during the read shows in the next status).
 
     The type is checked before opening (opening a device can have effects of its own) and
     again on the open descriptor, which is opened non-blocking so that a file swapped for a
@@ -65,7 +71,7 @@ def read_regular(path: str | os.PathLike[str], limit: int = 0) -> bytes:
             # The whole file in one read when it does not grow meanwhile.
             chunk = os.read(fd, max(info.st_size + 1 - size, 1 << 16))
             if not chunk:
-                return b"".join(chunks)
+                return b"".join(chunks), info
             size += len(chunk)
             if limit and size > limit:
                 raise FileTooLarge(f"larger than {limit:,} bytes; not read")

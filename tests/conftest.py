@@ -15,6 +15,14 @@ from tests.fixture_cases import FIXTURE_TODAY, FIXTURES
 os.environ[TODAY_VARIABLE] = FIXTURE_TODAY
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts with an empty cache of its own, outside the trees it checks (runs
+    over fixtures/ would otherwise leave .migrator_cache folders in the repository)."""
+    monkeypatch.setenv("MIGRATOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("MIGRATOR_NO_CACHE", raising=False)
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
     """A throwaway copy of fixtures/demo."""

@@ -12,16 +12,20 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Union
 
+from migrator.cache import content_hash, stamp
 from migrator.config import Settings, find_config
 from migrator.config_tree import ConfigTree
 from migrator.discovery import iter_paths
-from migrator.files import read_regular
+from migrator.files import read_regular_stat
 from migrator.kinds import kind_of
+from migrator.outcome import Seen
 from migrator.project.coupling import Graph, ProjectFile, decide
 from migrator.project.facts import FileFacts
 from migrator.project.gather import Gatherer
 from migrator.project.verdicts import NONE, FileVerdicts
+from migrator.run_cache import RunCache
 
 _TEST_DIRS = frozenset({"test", "tests", "testing"})
 
@@ -109,69 +113,91 @@ def gather(
     jobs: int = 1,
     pool_threshold: int = 50,
     configs: ConfigTree | None = None,
+    cache: RunCache | None = None,
 ) -> dict[str, tuple[str, FileFacts]]:
     """Facts of every project file: key -> (name relative to its project root, facts).
 
-    With ``jobs`` > 1 and at least ``pool_threshold`` files, worker processes read and parse
-    them (the facts are plain data, sent back whole).
+    Facts come from ``cache`` for files unchanged since it recorded them; the others are read
+    and parsed, with ``jobs`` > 1 and at least ``pool_threshold`` of them by worker processes
+    (the facts are plain data, sent back whole).
     """
-    found_files = project_files(paths, settings, configs)
-    items = [(os.fspath(path), os.fspath(root)) for path, root in found_files]
-    if jobs > 1 and len(items) >= pool_threshold:
+    cache = cache or RunCache()
+    found: dict[str, tuple[str, FileFacts]] = {}
+    missing: list[tuple[str, str]] = []
+    for path, root in project_files(paths, settings, configs):
+        name, k = os.fspath(path), key(path)
+        cached = cache.facts_for(k, name)
+        if cached is not None:
+            found[k] = (_relative(name, os.fspath(root)), cached)
+        else:
+            missing.append((name, os.fspath(root)))
+    if jobs > 1 and len(missing) >= pool_threshold:
         import multiprocessing
 
-        size = max(8, min(256, len(items) // (4 * jobs) or 1))
-        batches = [items[i : i + size] for i in range(0, len(items), size)]
-        with multiprocessing.Pool(jobs, _init_worker, (settings,)) as pool:
-            found = [entry for batch in pool.imap(_gather_batch, batches) for entry in batch]
+        size = max(8, min(256, len(missing) // (4 * jobs) or 1))
+        batches = [missing[i : i + size] for i in range(0, len(missing), size)]
+        with multiprocessing.Pool(jobs, _init_worker, (settings, cache.enabled)) as pool:
+            read = [entry for batch in pool.imap(_gather_batch, batches) for entry in batch]
             pool.close()
             pool.join()
     else:
-        found = _gather_items(items, settings, Gatherer(settings.ruleset))
-    return {k: (name, facts) for k, name, facts in found}
+        read = _gather_items(missing, settings, Gatherer(settings.ruleset), cache.enabled)
+    for k, name, facts, seen in read:
+        found[k] = (name, facts)
+        if seen is not None:
+            cache.record_facts(k, seen, facts)
+    return found
 
 
-_worker: tuple[Settings, Gatherer] | None = None
+_worker: tuple[Settings, Gatherer, bool] | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, caching: bool) -> None:
     global _worker
     from migrator.interrupts import in_worker
 
     in_worker()
-    _worker = (settings, Gatherer(settings.ruleset))
+    _worker = (settings, Gatherer(settings.ruleset), caching)
 
 
-def _gather_batch(batch: list[tuple[str, str]]) -> list[tuple[str, str, FileFacts]]:
+def _gather_batch(batch: list[tuple[str, str]]) -> list[_Read]:
     if _worker is None:
         raise RuntimeError("worker not initialised")
     return _gather_items(batch, *_worker)
 
 
+_Read = tuple[str, str, FileFacts, Union[Seen, None]]
+
+
 def _gather_items(
-    items: Sequence[tuple[str, str]], settings: Settings, gatherer: Gatherer
-) -> list[tuple[str, str, FileFacts]]:
+    items: Sequence[tuple[str, str]], settings: Settings, gatherer: Gatherer, caching: bool
+) -> list[_Read]:
     out = []
     for path, root in items:
-        facts = read_facts(path, settings, gatherer)
-        if facts is not None:
-            out.append((key(path), _relative(path, root), facts))
+        read = read_facts(path, settings, gatherer, caching)
+        if read is not None:
+            out.append((key(path), _relative(path, root), *read))
     return out
 
 
-def read_facts(path: str, settings: Settings, gatherer: Gatherer) -> FileFacts | None:
+def read_facts(
+    path: str, settings: Settings, gatherer: Gatherer, caching: bool = False
+) -> tuple[FileFacts, Seen | None] | None:
+    """The file's facts, and with ``caching`` what the cache stamps them with; None for a file
+    the view cannot read (it is judged on its own)."""
     try:
         if settings.max_file_size and os.path.getsize(path) > settings.max_file_size:
             return None
         # Regular files only: a FIFO or a device named on the command line must not block
         # the view (the run reports it).
-        source = read_regular(path)
+        source, info = read_regular_stat(path)
     except OSError:
         return None
     try:
-        return gatherer.facts(path, source)
+        facts = gatherer.facts(path, source)
     except Exception:  # a file the view cannot read is judged on its own, never fatal
         return None
+    return facts, (Seen(stamp(info), content_hash(source)) if caching else None)
 
 
 def build(facts: dict[str, tuple[str, FileFacts]], settings: Settings) -> ProjectView:
@@ -187,8 +213,9 @@ def build_view(
     jobs: int = 1,
     pool_threshold: int = 50,
     configs: ConfigTree | None = None,
+    cache: RunCache | None = None,
 ) -> ProjectView:
-    return build(gather(paths, settings, jobs, pool_threshold, configs), settings)
+    return build(gather(paths, settings, jobs, pool_threshold, configs, cache), settings)
 
 
 def file_verdicts(source: bytes, path: str, settings: Settings) -> FileVerdicts:

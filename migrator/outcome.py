@@ -1,0 +1,45 @@
+"""What checking one file gave: plain data, so a worker process can send it back and the cache
+can keep it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migrator.findings import FileError, Finding
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The file as it was read: its stamp (``cache.stamp``) and content hash, set when the
+    outcome depends on nothing but those bytes and the settings, so the cache may keep it."""
+
+    stamp: list[int]
+    digest: str
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    checked: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    warnings: list[FileError] = field(default_factory=list)
+    notices: list[FileError] = field(default_factory=list)
+    recorded: str | None = None  # the kind of recorded data the file is
+    changed: bool = False
+    diff: bytes | None = None
+    seen: Seen | None = None
+
+    @property
+    def clean(self) -> bool:
+        """Checked, and nothing to say about it (most files)."""
+        return self.checked and not (
+            self.findings
+            or self.fixed
+            or self.errors
+            or self.diff
+            or self.warnings
+            or self.notices
+            or self.recorded
+        )

@@ -1,0 +1,181 @@
+"""The cache as a run uses it: two stores (the project view's facts, and each file's outcome),
+their keys, and what an entry must match besides the file's bytes.
+
+- **Facts** depend on a file's bytes and the rule set only: one store per rule set (and size
+  limit), shared by ``lint`` and ``fix`` and by every sub-project config.
+- **Outcomes** depend on the file's own settings too (its nearest config may select other
+  checks) and on the verdicts the project view gave it (a catalogue elsewhere can make a fix
+  unsafe here): each entry carries digests of both and is used only when they match. One store
+  per top-level settings and mode (``lint`` reports what ``fix`` would have applied).
+
+Only outcomes that are a function of those inputs are kept: not a file that was written or
+diffed, not a file a check failed on, not one too large to check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from migrator.cache import Cache, cache_directory, cache_key, fingerprint
+from migrator.cache_codec import decode, encode
+from migrator.config import Settings
+from migrator.findings import FileError, Finding
+from migrator.outcome import FileOutcome, Seen
+from migrator.project.facts import FileFacts
+from migrator.project.verdicts import NONE, FileVerdicts
+
+NO_CACHE = "MIGRATOR_NO_CACHE"  # as RUFF_NO_CACHE
+_EMPTY = 0  # the entry of a clean file, or of one with no facts: most files, kept small
+
+
+@dataclass
+class RunCache:
+    facts: Cache = field(default_factory=Cache.disabled)
+    outcomes: Cache = field(default_factory=Cache.disabled)
+    _digests: dict[int, tuple[Settings, str]] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, settings: Settings, *, fix: bool) -> RunCache:
+        """The stores for a run with ``settings`` (its top-level ones)."""
+        directory = cache_directory(settings.root, settings.cache_dir)
+        facts = cache_key("facts", fingerprint(settings.ruleset), str(settings.max_file_size))
+        outcomes = cache_key("fix" if fix else "lint", _settings_text(settings))
+        return cls(Cache.open(directory, facts), Cache.open(directory, outcomes))
+
+    @property
+    def enabled(self) -> bool:
+        return self.outcomes.file is not None
+
+    # -- the project view's facts --------------------------------------------------------
+
+    def facts_for(self, key: str, path: str) -> FileFacts | None:
+        value = _lookup(self.facts, key, path)
+        if value is None:
+            return None
+        return FileFacts() if value == _EMPTY else _decoded(FileFacts, value)
+
+    def record_facts(self, key: str, seen: Seen, facts: FileFacts) -> None:
+        value = encode(facts) if facts != FileFacts() else _EMPTY
+        self.facts.record(key, seen.stamp, seen.digest, value)
+
+    # -- each file's outcome -------------------------------------------------------------
+
+    def outcome_for(
+        self, key: str, path: Path, shown: str, settings: Settings, verdicts: FileVerdicts
+    ) -> FileOutcome | None:
+        """The outcome recorded for the file, with ``shown`` as its path, if its bytes, its
+        settings and its verdicts are those it was recorded with."""
+        value = _lookup(self.outcomes, key, os.fspath(path))
+        if not isinstance(value, list) or len(value) != 3:
+            return None
+        if value[:2] != [self._settings_digest(settings), _verdicts_digest(verdicts)]:
+            return None
+        if value[2] == _EMPTY:
+            return FileOutcome(shown, checked=True)
+        outcome = _decoded(FileOutcome, value[2])
+        return _shown_as(outcome, shown) if outcome is not None else None
+
+    def record_outcome(
+        self, key: str, settings: Settings, verdicts: FileVerdicts, outcome: FileOutcome
+    ) -> None:
+        seen = outcome.seen
+        if seen is None or not self.enabled:
+            return
+        named = {f.path for f in (*outcome.findings, *outcome.fixed)}
+        named |= {e.path for e in (*outcome.errors, *outcome.warnings, *outcome.notices)}
+        if named - {outcome.path}:  # re-set to the shown path on load: only one path allowed
+            return
+        payload = _EMPTY if outcome.clean else encode(replace(outcome, seen=None))
+        value = [self._settings_digest(settings), _verdicts_digest(verdicts), payload]
+        self.outcomes.record(key, seen.stamp, seen.digest, value)
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Keep the outcomes of the project's other files (a run naming three files must not
+        forget the rest); files no longer in the project are dropped."""
+        self.outcomes.keep(keys)
+
+    def save(self) -> list[str]:
+        """Write both stores; what to tell the user, once (a cache that could not be written)."""
+        for cache in (self.facts, self.outcomes):
+            cache.save()
+            if cache.notice is not None and cache.file is not None:
+                return [f"{cache.file.parent}: {cache.notice}"]
+        return []
+
+    def _settings_digest(self, settings: Settings) -> str:
+        # By identity: a run holds one Settings per config, asked about once per file.
+        known = self._digests.get(id(settings))
+        if known is None:
+            text = _settings_text(settings)
+            known = self._digests[id(settings)] = (settings, _digest(text))
+        return known[1]
+
+
+def enabled(no_cache: bool) -> bool:
+    """Whether a run caches: not with ``--no-cache`` or ``MIGRATOR_NO_CACHE`` set."""
+    return not no_cache and os.environ.get(NO_CACHE, "") in ("", "0", "false")
+
+
+def _settings_text(settings: Settings) -> str:
+    # The verdicts are per file, digested into each entry on their own.
+    return fingerprint(replace(settings, verdicts=None))
+
+
+def _verdicts_digest(verdicts: FileVerdicts) -> str:
+    return "" if verdicts == NONE else _digest(fingerprint(verdicts))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _lookup(cache: Cache, key: str, path: str) -> Any | None:
+    if cache.file is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return cache.get(key, info, _reader(path))
+
+
+def _reader(path: str) -> Callable[[], bytes]:
+    def read() -> bytes:
+        from migrator.files import read_regular
+
+        try:
+            return read_regular(path)
+        except OSError:
+            return b""  # matches no recorded hash of a file that was read
+
+    return read
+
+
+def _decoded(kind: Any, value: Any) -> Any | None:
+    try:
+        return decode(kind, value)
+    except ValueError:  # a foreign or damaged entry: checked again
+        return None
+
+
+def _shown_as(outcome: FileOutcome, shown: str) -> FileOutcome:
+    def moved(finding: Finding) -> Finding:
+        return replace(finding, path=shown)
+
+    def moved_error(error: FileError) -> FileError:
+        return replace(error, path=shown)
+
+    return replace(
+        outcome,
+        path=shown,
+        findings=[moved(f) for f in outcome.findings],
+        fixed=[moved(f) for f in outcome.fixed],
+        errors=[moved_error(e) for e in outcome.errors],
+        warnings=[moved_error(e) for e in outcome.warnings],
+        notices=[moved_error(e) for e in outcome.notices],
+    )
