@@ -13,6 +13,7 @@ import dataclasses
 import sys
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar, Union
 
 T = TypeVar("T")
@@ -38,56 +39,124 @@ def encode(value: Any) -> Any:
 def decode(kind: type[T], data: Any) -> T:
     """An instance of ``kind`` from what ``encode`` gave; ``ValueError`` if it does not fit."""
     try:
-        return typing.cast(T, _decode(kind, data))
+        return typing.cast(T, _decoder(kind)(data))
     except (TypeError, KeyError, AttributeError) as exc:
         raise ValueError(f"not a cached {getattr(kind, '__name__', kind)}: {exc}") from exc
 
 
-def _decode(hint: Any, data: Any) -> Any:
+# A warm run decodes every finding of the tree: each type's decoder is worked out once from
+# its hints, not for every value.
+_DECODERS: dict[Any, Callable[[Any], Any]] = {}
+
+
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    found = _DECODERS.get(hint)
+    if found is None:
+        found = _DECODERS[hint] = _make_decoder(hint)
+    return found
+
+
+def _make_decoder(hint: Any) -> Callable[[Any], Any]:
     origin = typing.get_origin(hint)
     if origin is Union or (sys.version_info >= (3, 10) and origin is types.UnionType):
-        options = typing.get_args(hint)
-        if data is None and type(None) in options:
-            return None
-        last: Exception | None = None
-        for option in options:
-            if option is type(None):
-                continue
-            try:
-                return _decode(option, data)
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                last = exc
-        raise ValueError(f"no type of {hint} fits: {last}")
+        return _union_decoder(typing.get_args(hint))
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        if not isinstance(data, dict):
-            raise TypeError(f"{hint.__name__} wants a dict")
-        hints = _hints(hint)
-        fields = {f.name for f in dataclasses.fields(hint) if f.init}
-        if set(data) - fields:
-            raise TypeError(f"unknown fields {sorted(set(data) - fields)}")
-        return hint(**{name: _decode(hints[name], value) for name, value in data.items()})
+        return _dataclass_decoder(hint)
     if origin in (list, tuple, frozenset):
-        if not isinstance(data, list):
-            raise TypeError(f"{origin.__name__} wants a list")
         args = typing.get_args(hint)
         if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            if len(args) != len(data):
-                raise TypeError("tuple of the wrong length")
-            return tuple(_decode(a, item) for a, item in zip(args, data))
-        items = [_decode(args[0], item) for item in data]
-        return origin(items)
+            return _fixed_tuple_decoder(args)
+        return _sequence_decoder(origin, args[0])
     if origin is dict:
         key, value = typing.get_args(hint)
+        return _dict_decoder(key, value)
+    if hint is Any:
+        return lambda data: data
+    if hint in (str, int, float, bool):
+        return _scalar_decoder(hint)
+    raise TypeError(f"cannot decode {hint}")
+
+
+def _union_decoder(options: tuple[Any, ...]) -> Callable[[Any], Any]:
+    nullable = type(None) in options
+    choices = [option for option in options if option is not type(None)]
+
+    def decode_union(data: Any) -> Any:
+        if data is None and nullable:
+            return None
+        last: Exception | None = None
+        for option in choices:
+            try:
+                return _decoder(option)(data)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                last = exc
+        raise ValueError(f"no type of {options} fits: {last}")
+
+    return decode_union
+
+
+def _dataclass_decoder(kind: type) -> Callable[[Any], Any]:
+    hints = _hints(kind)
+    names = frozenset(f.name for f in dataclasses.fields(kind) if f.init)
+    # A plain str or int field (most of a finding) is checked in the loop, not by a call.
+    plain = {name: hint for name, hint in hints.items() if hint in (str, int, bool)}
+
+    def decode_dataclass(data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise TypeError(f"{kind.__name__} wants a dict")
+        if not names.issuperset(data):
+            raise TypeError(f"unknown fields {sorted(set(data) - names)}")
+        values = {}
+        for name, value in data.items():
+            expected = plain.get(name)
+            if expected is None:
+                value = _decoder(hints[name])(value)
+            elif type(value) is not expected:
+                raise TypeError(f"{name}: {expected.__name__} wanted")
+            values[name] = value
+        return kind(**values)
+
+    return decode_dataclass
+
+
+def _fixed_tuple_decoder(args: tuple[Any, ...]) -> Callable[[Any], Any]:
+    def decode_tuple(data: Any) -> Any:
+        if not isinstance(data, list):
+            raise TypeError("tuple wants a list")
+        if len(args) != len(data):
+            raise TypeError("tuple of the wrong length")
+        return tuple(_decoder(a)(item) for a, item in zip(args, data))
+
+    return decode_tuple
+
+
+def _sequence_decoder(origin: Any, item_hint: Any) -> Callable[[Any], Any]:
+    def decode_sequence(data: Any) -> Any:
+        if not isinstance(data, list):
+            raise TypeError(f"{origin.__name__} wants a list")
+        item = _decoder(item_hint)
+        return origin([item(value) for value in data])
+
+    return decode_sequence
+
+
+def _dict_decoder(key_hint: Any, value_hint: Any) -> Callable[[Any], Any]:
+    def decode_dict(data: Any) -> Any:
         if not isinstance(data, dict):
             raise TypeError("dict wants a dict")
-        return {_decode(key, k): _decode(value, v) for k, v in data.items()}
-    if hint is Any:
-        return data
-    if hint in (str, int, float, bool):
+        key, value = _decoder(key_hint), _decoder(value_hint)
+        return {key(k): value(v) for k, v in data.items()}
+
+    return decode_dict
+
+
+def _scalar_decoder(hint: type) -> Callable[[Any], Any]:
+    def decode_scalar(data: Any) -> Any:
         if type(data) is not hint and not (hint is float and type(data) is int):
             raise TypeError(f"{hint.__name__} wanted, {type(data).__name__} found")
         return data
-    raise TypeError(f"cannot decode {hint}")
+
+    return decode_scalar
 
 
 def _hints(kind: type) -> dict[str, Any]:

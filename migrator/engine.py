@@ -134,10 +134,14 @@ def target_shutdowns(result: RunResult, settings: Settings) -> list[TargetShutdo
     """The models this run's MIG001 fixes write that have an announced shutdown date."""
     ruleset = settings.ruleset
     found: dict[str, TargetShutdown] = {}
-    for finding in (*result.fixed, *result.findings):
-        if finding.code != "MIG001" or finding.fix is None:
-            continue
-        resolved = ruleset.resolve(written_model(finding.fix.replacement))
+    # A tree has thousands of findings and a handful of distinct replacements.
+    written = {
+        finding.fix.replacement
+        for finding in (*result.fixed, *result.findings)
+        if finding.code == "MIG001" and finding.fix is not None
+    }
+    for replacement in sorted(written):
+        resolved = ruleset.resolve(written_model(replacement))
         if resolved is None or resolved[1] in found:
             continue
         model = resolved[1]

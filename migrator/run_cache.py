@@ -164,6 +164,9 @@ def _decoded(kind: Any, value: Any) -> Any | None:
 
 
 def _shown_as(outcome: FileOutcome, shown: str) -> FileOutcome:
+    if outcome.path == shown:  # named as when recorded (and so is every finding)
+        return outcome
+
     def moved(finding: Finding) -> Finding:
         return replace(finding, path=shown)
 
