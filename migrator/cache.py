@@ -41,6 +41,8 @@ FORMAT = 1
 # A file modified less than this before its entry was recorded may change again within the
 # timestamp's granularity without its stat changing: its entry is checked by content.
 RACY_NS = 2_000_000_000
+# A key's file not rewritten for this long belongs to a version or settings no longer in use.
+STALE_AFTER_S = 30 * 24 * 3600
 # Refuse to read more than this: a cache is small, a planted huge file is not ours.
 MAX_BYTES = 256 * 1024 * 1024
 _GITIGNORE = "# Created by migrator: the cache is local state, never committed.\n*\n"
@@ -186,7 +188,20 @@ class Cache:
                 raise
         except OSError as exc:
             self.notice = f"cache not written ({exc.strerror or exc}); the run went on without it"
+        else:
+            _drop_stale(self.file.parent)
         self.entries = dict(self._fresh)
+
+
+def _drop_stale(directory: Path) -> None:
+    """Remove the files of other keys (another version, other settings) not written for
+    ``STALE_AFTER_S``: one key per configuration would otherwise pile up forever."""
+    cutoff = time.time() - STALE_AFTER_S
+    with contextlib.suppress(OSError):
+        for path in directory.glob("*.json.z"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
 
 
 def _ensure_directory(directory: Path) -> None:

@@ -219,3 +219,22 @@ def test_the_settings_fingerprint_is_the_same_in_every_process(tmp_path: Path) -
         for seed in (1, 2, 3)
     }
     assert len(outputs) == 1
+
+
+def test_files_of_keys_unused_for_a_month_are_removed(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    source = tmp_path / "a.py"
+    source.write_text("x = 1\n")
+    old, recent = Cache.open(directory, "old"), Cache.open(directory, "recent")
+    for cache in (old, recent):
+        cache.put(str(source), source.stat(), source.read_bytes(), "v")
+        cache.save()
+    month_ago = time.time() - 31 * 24 * 3600
+    os.utime(directory / "old.json.z", (month_ago, month_ago))
+    current = Cache.open(directory, "current")
+    current.put(str(source), source.stat(), source.read_bytes(), "v")
+    current.save()
+    assert sorted(p.name for p in directory.glob("*.json.z")) == [
+        "current.json.z",
+        "recent.json.z",
+    ]
