@@ -47,6 +47,7 @@ def decode(kind: type[T], data: Any) -> T:
 # A warm run decodes every finding of the tree: each type's decoder is worked out once from
 # its hints, not for every value.
 _DECODERS: dict[Any, Callable[[Any], Any]] = {}
+_PLAIN = (str, int, bool)  # checked in place, without a decoder call per value
 
 
 def _decoder(hint: Any) -> Callable[[Any], Any]:
@@ -99,7 +100,7 @@ def _dataclass_decoder(kind: type) -> Callable[[Any], Any]:
     hints = _hints(kind)
     names = frozenset(f.name for f in dataclasses.fields(kind) if f.init)
     # A plain str or int field (most of a finding) is checked in the loop, not by a call.
-    plain = {name: hint for name, hint in hints.items() if hint in (str, int, bool)}
+    plain = {name: hint for name, hint in hints.items() if hint in _PLAIN}
 
     def decode_dataclass(data: Any) -> Any:
         if not isinstance(data, dict):
@@ -120,20 +121,32 @@ def _dataclass_decoder(kind: type) -> Callable[[Any], Any]:
 
 
 def _fixed_tuple_decoder(args: tuple[Any, ...]) -> Callable[[Any], Any]:
+    plain = all(a in _PLAIN for a in args)  # an import's (level, name): checked in place
+
     def decode_tuple(data: Any) -> Any:
         if not isinstance(data, list):
             raise TypeError("tuple wants a list")
         if len(args) != len(data):
             raise TypeError("tuple of the wrong length")
+        if plain:
+            if any(type(v) is not a for a, v in zip(args, data)):
+                raise TypeError(f"{args} wanted")
+            return tuple(data)
         return tuple(_decoder(a)(item) for a, item in zip(args, data))
 
     return decode_tuple
 
 
 def _sequence_decoder(origin: Any, item_hint: Any) -> Callable[[Any], Any]:
+    plain = item_hint in _PLAIN
+
     def decode_sequence(data: Any) -> Any:
         if not isinstance(data, list):
             raise TypeError(f"{origin.__name__} wants a list")
+        if plain:
+            if any(type(v) is not item_hint for v in data):
+                raise TypeError(f"{item_hint.__name__} items wanted")
+            return origin(data)
         item = _decoder(item_hint)
         return origin([item(value) for value in data])
 

@@ -25,6 +25,7 @@ from migrator.kinds import check_file
 from migrator.lifecycle import TargetShutdown, written_model
 from migrator.limits import internal_error, oversize_notice, too_large_to_check
 from migrator.outcome import FileOutcome, Seen
+from migrator.project.verdicts import NONE
 from migrator.project.view import ProjectView, build, gather, key
 from migrator.recorded import RecordedFile
 from migrator.run_cache import RunCache
@@ -199,7 +200,8 @@ def _outcomes(
         if outcome.seen is not None and isinstance(item, Path):
             settings = work.configs.for_file(item)
             if isinstance(settings, Settings):
-                cache.record_outcome(key(item), settings, work.view.for_path(item), outcome)
+                k = key(item)
+                cache.record_outcome(k, settings, work.view.verdicts.get(k, NONE), outcome)
         yield outcome
 
 
@@ -210,9 +212,9 @@ def _answer_from(
     for item in items:
         settings = work.configs.for_file(item) if isinstance(item, Path) else None
         if isinstance(item, Path) and isinstance(settings, Settings):
-            shown = display_path(item)
-            verdicts = work.view.for_path(item)
-            hit = cache.outcome_for(key(item), item, shown, settings, verdicts)
+            k = key(item)
+            verdicts = work.view.verdicts.get(k, NONE)
+            hit = cache.outcome_for(k, item, display_path(item), settings, verdicts)
             if hit is not None:
                 answered.append(hit)
                 continue

@@ -78,9 +78,9 @@ def _root_of(start: Path, nearest_config: Callable[[str], str | None] | None) ->
 
 def project_files(
     paths: Sequence[Path], settings: Settings, configs: ConfigTree | None = None
-) -> Iterator[tuple[Path, Path]]:
-    """Every file of the projects ``paths`` belong to, with its project root, each once; and
-    the named files themselves (a file named on the command line is always checked).
+) -> Iterator[tuple[str, str, str]]:
+    """Every file of the projects ``paths`` belong to, as ``(key, path, project root)``, each
+    once; and the named files themselves (a file named on the command line is always checked).
     ``configs``: the run's configs (each folder walked with its own patterns)."""
     present = [p for p in paths if os.path.lexists(p)]
     cache: dict[Path, Path] = {}
@@ -101,10 +101,11 @@ def project_files(
         for item in found:
             if not isinstance(item, Path):  # missing, or a broken config: the run reports it
                 continue
-            name = key(item)
-            if name not in seen:
-                seen.add(name)
-                yield item, root
+            name = os.fspath(item)
+            k = key(name)
+            if k not in seen:
+                seen.add(k)
+                yield k, name, os.fspath(root)
 
 
 def gather(
@@ -124,13 +125,12 @@ def gather(
     cache = cache or RunCache()
     found: dict[str, tuple[str, FileFacts]] = {}
     missing: list[tuple[str, str]] = []
-    for path, root in project_files(paths, settings, configs):
-        name, k = os.fspath(path), key(path)
+    for k, name, root in project_files(paths, settings, configs):
         cached = cache.facts_for(k, name)
         if cached is not None:
-            found[k] = (_relative(name, os.fspath(root)), cached)
+            found[k] = (_relative(name, root), cached)
         else:
-            missing.append((name, os.fspath(root)))
+            missing.append((name, root))
     if jobs > 1 and len(missing) >= pool_threshold:
         import multiprocessing
 
@@ -242,6 +242,8 @@ def is_test(name: str) -> bool:
 
 def _relative(path: str, root: str) -> str:
     absolute = os.path.abspath(path)
+    if absolute.startswith(root) and absolute[len(root) : len(root) + 1] == os.sep:
+        return absolute[len(root) + 1 :].replace(os.sep, "/")  # the common case, and cheap
     try:
         relative = os.path.relpath(absolute, root)
     except ValueError:  # another drive
