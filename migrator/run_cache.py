@@ -101,11 +101,12 @@ class RunCache:
 
     def save(self) -> list[str]:
         """Write both stores; what to tell the user, once (a cache that could not be written)."""
+        notices = []
         for cache in (self.facts, self.outcomes):
             cache.save()
             if cache.notice is not None and cache.file is not None:
-                return [f"{cache.file.parent}: {cache.notice}"]
-        return []
+                notices.append(f"{cache.file.parent}: {cache.notice}")
+        return notices[:1]  # both live in one folder: one reason is enough
 
     def _settings_digest(self, settings: Settings) -> str:
         # By identity: a run holds one Settings per config, asked about once per file.

@@ -299,3 +299,22 @@ def test_two_runs_at_once_agree_and_leave_a_usable_cache(project: Path) -> None:
         assert [out for out, _ in outputs] == [expected, expected]
         assert not any("cache" in err for _, err in outputs)
     assert subprocess.run(_LINT, capture_output=True, text=True).stdout == expected
+
+
+def test_a_read_only_cache_folder_is_one_notice_and_changes_nothing(
+    project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = migrator("lint", "--format", "json", "--no-cache", ".")
+    cache_dir.chmod(0o500)
+    if os.geteuid() == 0:  # root writes into read-only folders: fail as a user would
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr("tempfile.mkstemp", refuse)
+    try:
+        code, out, err = migrator("lint", "--format", "json", ".")
+    finally:
+        cache_dir.chmod(0o700)
+    assert (code, out) == expected[:2]
+    assert err.count("cache not written (Permission denied)") == 1, err
