@@ -42,11 +42,12 @@ class FileFacts:
 
     ``catalogues``: for each catalogue, the model IDs it holds (without provider prefix), to
     tell whether it already has an entry for a migration's target. ``imports``: the modules it
-    imports as written, ``(level, dotted name)`` (level > 0 for relative imports).
+    imports as written (``..pkg.mod``: one leading dot per level of a relative import; a
+    project's facts hold hundreds of thousands, and a string each is cheapest to keep).
     ``names_files``: base names of data files the module names in a string.
     """
 
     occurrences: tuple[Occurrence, ...] = ()
     catalogues: tuple[frozenset[str], ...] = ()
-    imports: tuple[tuple[int, str], ...] = ()
+    imports: tuple[str, ...] = ()
     names_files: tuple[str, ...] = ()

@@ -52,7 +52,7 @@ class Gatherer:
             return FileFacts()
         occurrences: list[Occurrence] = []
         catalogues: list[frozenset[str]] = []
-        links: list[tuple[int, str]] = []
+        links: list[str] = []
         names: list[str] = []
         for index, cell in enumerate(cells if isinstance(cells, list) else []):
             if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -84,7 +84,7 @@ def _regroup(occurrence: Occurrence, group: int) -> Occurrence:
 def _facts(
     occurrences: list[Occurrence],
     catalogues: list[frozenset[str]],
-    imports: tuple[tuple[int, str], ...] = (),
+    imports: tuple[str, ...] = (),
     names_files: tuple[str, ...] = (),
 ) -> FileFacts:
     ordered = tuple(sorted(occurrences, key=lambda o: o.site))

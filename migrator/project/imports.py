@@ -21,14 +21,14 @@ _NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 _MAX_NAME = 120
 
 
-def imports(source: bytes) -> tuple[tuple[int, str], ...]:
-    """``(level, dotted name)`` for every module imported; ``from a import b`` gives ``a``
-    and ``a.b`` (b may be a module).
+def imports(source: bytes) -> tuple[str, ...]:
+    """Every module imported, as written: a dotted name, after one dot per level of a relative
+    import (``from ..a import b`` gives ``..a`` and ``..a.b``: b may be a module).
 
     Only the lines that hold ``import`` are matched (from their start): a pattern anchored at
     every line start would be tried at every byte of the file.
     """
-    out: list[tuple[int, str]] = []
+    out: list[str] = []
     starts: set[int] = set()
     at = source.find(b"import")
     while at != -1:
@@ -39,16 +39,16 @@ def imports(source: bytes) -> tuple[tuple[int, str], ...]:
             start += 1
         match = _FROM.match(source, start)
         if match is not None:
-            level = len(match.group(1))
+            dots = "." * len(match.group(1))
             base = (match.group(2) or b"").decode("ascii", "replace")
             if base:
-                out.append((level, base))
+                out.append(dots + base)
             for name in _names(match.group(3)):
-                out.append((level, f"{base}.{name}" if base else name))
+                out.append(f"{dots}{base}.{name}" if base else dots + name)
             continue
         match = _IMPORT.match(source, start)
         if match is not None:
-            out.extend((0, name) for name in _names(match.group(1)))
+            out.extend(_names(match.group(1)))
     return tuple(dict.fromkeys(out))
 
 

@@ -275,7 +275,9 @@ def _edges(files: dict[str, ProjectFile]) -> dict[str, set[str]]:
     for k, file in files.items():
         parts = parts_of.get(k, [])
         package = parts if file.name.endswith(("__init__.py", "__init__.pyi")) else parts[:-1]
-        for level, name in file.facts.imports:
+        for written in file.facts.imports:
+            name = written.lstrip(".")
+            level = len(written) - len(name)
             full = name if level == 0 else _relative_import(package, level, name)
             if full:
                 edges[k].update(t for t in modules.get(full, ()) if t != k)
