@@ -158,6 +158,19 @@ class Cache:
             entry = {"stamp": stamped, "seen": time.time_ns(), "hash": digest, "value": value}
             self._fresh[path] = entry
 
+    def value(self, name: str) -> Any | None:
+        """The value kept under ``name``, an entry that stands for no file (a whole project's
+        view, say): its key says what it is valid for."""
+        entry = self.entries.get(name)
+        if entry is None:
+            return None
+        self._fresh[name] = entry
+        return entry.get("value")
+
+    def set_value(self, name: str, value: Any) -> None:
+        if self.file is not None:
+            self._fresh[name] = {"value": value}
+
     def keep(self, paths: Iterable[str]) -> None:
         """Carry over the entries of files the run saw but did not look up."""
         for path in paths:

@@ -26,7 +26,7 @@ from migrator.lifecycle import TargetShutdown, written_model
 from migrator.limits import internal_error, oversize_notice, too_large_to_check
 from migrator.outcome import FileOutcome, Seen
 from migrator.project.verdicts import NONE
-from migrator.project.view import ProjectView, build, gather, key
+from migrator.project.view import ProjectView, build_view, key
 from migrator.recorded import RecordedFile
 from migrator.run_cache import RunCache
 from migrator.runner import SourceResult
@@ -112,9 +112,8 @@ def run(
     # each file's fixes are decided knowing what else names the same model.
     jobs = jobs or os.cpu_count() or 1
     stores = RunCache.open(settings, fix=mode is not Mode.LINT) if cache else RunCache()
-    facts = gather(paths, settings, jobs, POOL_THRESHOLD, configs, stores)
-    view = build(facts, settings)
-    stores.keep(facts)
+    view, project = build_view(paths, settings, jobs, POOL_THRESHOLD, configs, stores)
+    stores.keep(project)
     # A progress bar needs the total first (paths only, cheap to hold). Without one, files
     # are checked while the walk goes on: the pool's feeder thread draws the paths.
     items: list[_Item] | Iterator[_Item] = list(walk) if on_file is not None else walk

@@ -1,8 +1,10 @@
-"""The cache as a run uses it: two stores (the project view's facts, and each file's outcome),
-their keys, and what an entry must match besides the file's bytes.
+"""The cache as a run uses it: its stores (the project view, and each file's outcome), their
+keys, and what an entry must match besides the file's bytes.
 
 - **Facts** depend on a file's bytes and the rule set only: one store per rule set (and size
-  limit), shared by ``lint`` and ``fix`` and by every sub-project config.
+  limit), shared by ``lint`` and ``fix`` and by every sub-project config. An index (each file's
+  facts digest, and the view decided from all of them) is read by every run; the facts
+  themselves only when the view must be decided again.
 - **Outcomes** depend on the file's own settings too (its nearest config may select other
   checks) and on the verdicts the project view gave it (a catalogue elsewhere can make a fix
   unsafe here): each entry carries digests of both and is used only when they match. One store
@@ -15,6 +17,7 @@ diffed, not a file a check failed on, not one too large to check.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -27,16 +30,21 @@ from migrator.config import Settings
 from migrator.findings import FileError, Finding
 from migrator.outcome import FileOutcome, Seen
 from migrator.project.facts import FileFacts
-from migrator.project.verdicts import NONE, FileVerdicts
+from migrator.project.verdicts import NONE, FileVerdicts, Verdict
 
 NO_CACHE = "MIGRATOR_NO_CACHE"  # as RUFF_NO_CACHE
 _EMPTY = 0  # the entry of a clean file, or of one with no facts: most files, kept small
+_VIEW = "\0view"  # the index's entry for the whole project (no file has this key)
 
 
 @dataclass
 class RunCache:
-    facts: Cache = field(default_factory=Cache.disabled)
     outcomes: Cache = field(default_factory=Cache.disabled)
+    index: Cache = field(default_factory=Cache.disabled)
+    # The facts themselves: large (every import of every file), so opened only when the view
+    # must be decided again; (folder, key) until then.
+    facts_at: tuple[Path, str] | None = None
+    _facts: Cache | None = None
     _digests: dict[int, tuple[Settings, str]] = field(default_factory=dict)
 
     @classmethod
@@ -45,23 +53,61 @@ class RunCache:
         directory = cache_directory(settings.root, settings.cache_dir)
         facts = cache_key("facts", fingerprint(settings.ruleset), str(settings.max_file_size))
         outcomes = cache_key("fix" if fix else "lint", _settings_text(settings))
-        return cls(Cache.open(directory, facts), Cache.open(directory, outcomes))
+        return cls(
+            outcomes=Cache.open(directory, outcomes),
+            index=Cache.open(directory, f"{facts}-index"),
+            facts_at=(directory, facts),
+        )
 
     @property
     def enabled(self) -> bool:
         return self.outcomes.file is not None
 
-    # -- the project view's facts --------------------------------------------------------
+    # -- the project view ----------------------------------------------------------------
+    # Each file's entry in the index is the digest of its facts; the view is kept with the
+    # digest of every file's name and facts digest. An edit that leaves a file's facts as
+    # they were (most edits: no import and no model ID changed) keeps the view valid.
 
-    def facts_for(self, key: str, path: str) -> FileFacts | None:
-        value = _lookup(self.facts, key, path)
-        if value is None:
+    def facts_digest(self, key: str, path: str) -> str | None:
+        """The digest of the file's facts, if it is unchanged since they were recorded."""
+        value = _lookup(self.index, key, path)
+        return value if isinstance(value, str) else None
+
+    def record_digest(self, key: str, seen: Seen, digest: str) -> None:
+        self.index.record(key, seen.stamp, seen.digest, digest)
+
+    def view(self, project: str) -> dict[str, FileVerdicts] | None:
+        """The verdicts decided for the project whose digest is ``project``."""
+        value = self.index.value(_VIEW)
+        if not isinstance(value, list) or len(value) != 2 or value[0] != project:
             return None
-        return FileFacts() if value == _EMPTY else _decoded(FileFacts, value)
+        try:
+            return {k: _verdicts(sites) for k, sites in value[1].items()}
+        except (TypeError, ValueError, AttributeError):
+            return None
 
-    def record_facts(self, key: str, seen: Seen, facts: FileFacts) -> None:
-        value = encode(facts) if facts != FileFacts() else _EMPTY
-        self.facts.record(key, seen.stamp, seen.digest, value)
+    def record_view(self, project: str, verdicts: dict[str, FileVerdicts]) -> None:
+        encoded = {
+            k: [[*site, v.reason, v.display_only] for site, v in file.by_site.items()]
+            for k, file in verdicts.items()
+        }
+        self.index.set_value(_VIEW, [project, encoded])
+
+    def stored_facts(self, key: str, digest: str) -> FileFacts | None:
+        """The facts recorded for the file, if they are the ones with ``digest``."""
+        value = self._facts_store().value(key)
+        if not isinstance(value, list) or len(value) != 2 or value[0] != digest:
+            return None
+        return FileFacts() if value[1] == _EMPTY else _decoded(FileFacts, value[1])
+
+    def record_facts(self, key: str, digest: str, facts: FileFacts) -> None:
+        encoded = encode(facts) if facts != FileFacts() else _EMPTY
+        self._facts_store().set_value(key, [digest, encoded])
+
+    def _facts_store(self) -> Cache:
+        if self._facts is None:
+            self._facts = Cache.open(*self.facts_at) if self.facts_at else Cache.disabled()
+        return self._facts
 
     # -- each file's outcome -------------------------------------------------------------
 
@@ -100,13 +146,15 @@ class RunCache:
         self.outcomes.keep(keys)
 
     def save(self) -> list[str]:
-        """Write both stores; what to tell the user, once (a cache that could not be written)."""
+        """Write the stores; what to tell the user, once (a cache that could not be written)."""
         notices = []
-        for cache in (self.facts, self.outcomes):
+        for cache in (self.index, self._facts, self.outcomes):
+            if cache is None:
+                continue
             cache.save()
             if cache.notice is not None and cache.file is not None:
                 notices.append(f"{cache.file.parent}: {cache.notice}")
-        return notices[:1]  # both live in one folder: one reason is enough
+        return notices[:1]  # all live in one folder: one reason is enough
 
     def _settings_digest(self, settings: Settings) -> str:
         # By identity: a run holds one Settings per config, asked about once per file.
@@ -125,6 +173,31 @@ def enabled(no_cache: bool) -> bool:
 def _settings_text(settings: Settings) -> str:
     # The verdicts are per file, digested into each entry on their own.
     return fingerprint(replace(settings, verdicts=None))
+
+
+def facts_digest(facts: FileFacts) -> str:
+    return _digest(json.dumps(encode(facts), separators=(",", ":")))
+
+
+def project_digest(files: Iterable[tuple[str, str, str]], *parts: str) -> str:
+    """Of every ``(key, name, facts digest)`` and ``parts``: what the view is decided from."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (*parts, *sorted(files)):
+        digest.update(repr(part).encode())
+    return digest.hexdigest()
+
+
+def _verdicts(sites: Any) -> FileVerdicts:
+    by_site: dict[tuple[int, int, int], Verdict] = {}
+    for cell, line, column, reason, display_only in sites:
+        if not (
+            type(cell) is type(line) is type(column) is int
+            and type(reason) is str
+            and type(display_only) is bool
+        ):
+            raise TypeError("not a verdict")
+        by_site[(cell, line, column)] = Verdict(reason, display_only)
+    return FileVerdicts(by_site)
 
 
 def _verdicts_digest(verdicts: FileVerdicts) -> str:

@@ -318,3 +318,38 @@ def test_a_read_only_cache_folder_is_one_notice_and_changes_nothing(
         cache_dir.chmod(0o700)
     assert (code, out) == expected[:2]
     assert err.count("cache not written (Permission denied)") == 1, err
+
+
+def test_an_edit_that_keeps_a_files_facts_keeps_the_view(
+    project: Path, checks: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    migrator("lint", ".")
+    source = project / "support_bot" / "reports.py"
+    source.write_text(source.read_text() + "\n# a comment: no import, no model ID\n")
+    from migrator.run_cache import RunCache
+
+    real = RunCache.stored_facts
+    decided: list[str] = []
+
+    def stored_facts(self: RunCache, key: str, digest: str) -> object:
+        decided.append(key)
+        return real(self, key, digest)
+
+    monkeypatch.setattr(RunCache, "stored_facts", stored_facts)
+    checks.clear()
+    warm = migrator("lint", "--format", "json", ".")
+    assert decided == []  # the view as recorded
+    reports = Path("support_bot/reports.py")
+    assert checks == [f"facts {reports}", f"check {reports}"]
+    assert warm == migrator("lint", "--format", "json", "--no-cache", ".")
+
+
+def test_an_edit_that_changes_a_files_facts_decides_the_view_again(project: Path) -> None:
+    migrator("lint", ".")
+    # settings.py holds the catalogue the demo's values are coupled with: once it no longer
+    # names gpt-4o, the values elsewhere are no longer coupled with it.
+    settings = project / "support_bot" / "settings.py"
+    settings.write_text(settings.read_text().replace('"gpt-4o":', '"gpt-4.1":'))
+    warm = migrator("lint", "--format", "json", ".")
+    assert warm == migrator("lint", "--format", "json", "--no-cache", ".")
+    assert "settings.py:11" not in warm[1]

@@ -25,7 +25,7 @@ from migrator.project.coupling import Graph, ProjectFile, decide
 from migrator.project.facts import FileFacts
 from migrator.project.gather import Gatherer
 from migrator.project.verdicts import NONE, FileVerdicts
-from migrator.run_cache import RunCache
+from migrator.run_cache import RunCache, facts_digest, project_digest
 
 _TEST_DIRS = frozenset({"test", "tests", "testing"})
 
@@ -108,45 +108,89 @@ def project_files(
                 yield k, name, os.fspath(root)
 
 
-def gather(
+def build_view(
     paths: Sequence[Path],
     settings: Settings,
     jobs: int = 1,
     pool_threshold: int = 50,
     configs: ConfigTree | None = None,
     cache: RunCache | None = None,
-) -> dict[str, tuple[str, FileFacts]]:
-    """Facts of every project file: key -> (name relative to its project root, facts).
+) -> tuple[ProjectView, list[str]]:
+    """The view of the projects ``paths`` belong to, and the keys of their files.
 
-    Facts come from ``cache`` for files unchanged since it recorded them; the others are read
-    and parsed, with ``jobs`` > 1 and at least ``pool_threshold`` of them by worker processes
-    (the facts are plain data, sent back whole).
+    Files unchanged since ``cache`` recorded them are not read; the others are, with ``jobs``
+    > 1 and at least ``pool_threshold`` of them by worker processes (the facts are plain
+    data, sent back whole). When no file's facts changed, the view is the one recorded.
     """
     cache = cache or RunCache()
-    found: dict[str, tuple[str, FileFacts]] = {}
-    missing: list[tuple[str, str]] = []
+    names: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    missing: list[str] = []
     for k, name, root in project_files(paths, settings, configs):
-        cached = cache.facts_for(k, name)
-        if cached is not None:
-            found[k] = (_relative(name, root), cached)
+        names[k] = _relative(name, root)
+        digest = cache.facts_digest(k, name)
+        if digest is not None:
+            digests[k] = digest
         else:
-            missing.append((name, root))
-    if jobs > 1 and len(missing) >= pool_threshold:
+            missing.append(name)
+    read: dict[str, FileFacts] = {}
+    found = _read_all(missing, settings, jobs, pool_threshold, cache.enabled)
+    if not cache.enabled:
+        every = {k: (names[k], facts) for k, facts, _ in found}
+        return ProjectView(decide_view(every, settings)), list(names)
+    for k, facts, seen in found:
+        read[k] = facts
+        digests[k] = facts_digest(facts)
+        if seen is not None:
+            cache.record_digest(k, seen, digests[k])
+    project = project_digest(
+        ((k, names[k], d) for k, d in digests.items()), settings.snapshot.value
+    )
+    verdicts = cache.view(project)
+    if verdicts is None:
+        verdicts = decide_view(_all_facts(names, digests, read, settings, cache), settings)
+        cache.record_view(project, verdicts)
+    return ProjectView(verdicts), list(names)
+
+
+def _all_facts(
+    names: dict[str, str],
+    digests: dict[str, str],
+    read: dict[str, FileFacts],
+    settings: Settings,
+    cache: RunCache,
+) -> dict[str, tuple[str, FileFacts]]:
+    """Every file's facts: as read, else as recorded, else (a store that lost them) read now."""
+    found: dict[str, tuple[str, FileFacts]] = {}
+    gatherer: Gatherer | None = None
+    for k, digest in digests.items():
+        facts = read.get(k) or cache.stored_facts(k, digest)
+        if facts is None:
+            gatherer = gatherer or Gatherer(settings.ruleset)
+            # The key is the file's absolute path (normcased: the same file where that matters).
+            again = read_facts(k, settings, gatherer)
+            if again is None:
+                continue
+            facts, digest = again[0], facts_digest(again[0])
+        cache.record_facts(k, digest, facts)
+        found[k] = (names[k], facts)
+    return found
+
+
+def _read_all(
+    missing: list[str], settings: Settings, jobs: int, threshold: int, caching: bool
+) -> list[tuple[str, FileFacts, Seen | None]]:
+    if jobs > 1 and len(missing) >= threshold:
         import multiprocessing
 
         size = max(8, min(256, len(missing) // (4 * jobs) or 1))
         batches = [missing[i : i + size] for i in range(0, len(missing), size)]
-        with multiprocessing.Pool(jobs, _init_worker, (settings, cache.enabled)) as pool:
+        with multiprocessing.Pool(jobs, _init_worker, (settings, caching)) as pool:
             read = [entry for batch in pool.imap(_gather_batch, batches) for entry in batch]
             pool.close()
             pool.join()
-    else:
-        read = _gather_items(missing, settings, Gatherer(settings.ruleset), cache.enabled)
-    for k, name, facts, seen in read:
-        found[k] = (name, facts)
-        if seen is not None:
-            cache.record_facts(k, seen, facts)
-    return found
+        return read
+    return _gather_items(missing, settings, Gatherer(settings.ruleset), caching)
 
 
 _worker: tuple[Settings, Gatherer, bool] | None = None
@@ -160,23 +204,23 @@ def _init_worker(settings: Settings, caching: bool) -> None:
     _worker = (settings, Gatherer(settings.ruleset), caching)
 
 
-def _gather_batch(batch: list[tuple[str, str]]) -> list[_Read]:
+def _gather_batch(batch: list[str]) -> list[_Read]:
     if _worker is None:
         raise RuntimeError("worker not initialised")
     return _gather_items(batch, *_worker)
 
 
-_Read = tuple[str, str, FileFacts, Union[Seen, None]]
+_Read = tuple[str, FileFacts, Union[Seen, None]]
 
 
 def _gather_items(
-    items: Sequence[tuple[str, str]], settings: Settings, gatherer: Gatherer, caching: bool
+    paths: Sequence[str], settings: Settings, gatherer: Gatherer, caching: bool
 ) -> list[_Read]:
     out = []
-    for path, root in items:
+    for path in paths:
         read = read_facts(path, settings, gatherer, caching)
         if read is not None:
-            out.append((key(path), _relative(path, root), *read))
+            out.append((key(path), *read))
     return out
 
 
@@ -200,22 +244,13 @@ def read_facts(
     return facts, (Seen(stamp(info), content_hash(source)) if caching else None)
 
 
-def build(facts: dict[str, tuple[str, FileFacts]], settings: Settings) -> ProjectView:
+def decide_view(
+    facts: dict[str, tuple[str, FileFacts]], settings: Settings
+) -> dict[str, FileVerdicts]:
     """Decide every file's verdicts from the facts of the whole project."""
     files = {k: ProjectFile(name, f, is_test(name)) for k, (name, f) in facts.items()}
     graph = Graph(lambda: _edges(files))
-    return ProjectView(decide(files, graph, settings.ruleset, settings.snapshot))
-
-
-def build_view(
-    paths: Sequence[Path],
-    settings: Settings,
-    jobs: int = 1,
-    pool_threshold: int = 50,
-    configs: ConfigTree | None = None,
-    cache: RunCache | None = None,
-) -> ProjectView:
-    return build(gather(paths, settings, jobs, pool_threshold, configs, cache), settings)
+    return decide(files, graph, settings.ruleset, settings.snapshot)
 
 
 def file_verdicts(source: bytes, path: str, settings: Settings) -> FileVerdicts:
