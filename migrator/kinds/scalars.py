@@ -24,8 +24,8 @@ from migrator.checks.retiring_models import (
 from migrator.checks.shutdown_dates import near_shutdown_ids, shutdown_message
 from migrator.config import Settings
 from migrator.findings import Finding, Fix
+from migrator.results import SourceResult
 from migrator.ruleset import Migration, RuleSet
-from migrator.runner import SourceResult
 from migrator.suppression import comment_codes
 
 BOM = "\ufeff"
