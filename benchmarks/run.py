@@ -758,7 +758,7 @@ def verify_screens(name: str, tree: Path) -> str:
     from migrator.config import load_settings
     from migrator.discovery import Missing, iter_paths
     from migrator.kinds import kind_of
-    from migrator.runner import check_source
+    from migrator.kinds.python import check_source
     from migrator.screen import Screen
 
     settings = load_settings(None, cwd=tree)

@@ -18,7 +18,7 @@ from pathlib import Path
 from migrator.files import WriteError, write_atomic
 from migrator.findings import FileError, Finding
 from migrator.kinds import kind_of
-from migrator.runner import UNUSED_SUPPRESSION
+from migrator.suppression import UNUSED_SUPPRESSION
 
 _NOQA_LIST = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z0-9,\s]+)", re.I)
 _BARE_NOQA = re.compile(r"#\s*noqa(?!:)", re.I)

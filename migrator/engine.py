@@ -28,8 +28,8 @@ from migrator.outcome import FileOutcome, Seen
 from migrator.project.verdicts import NONE
 from migrator.project.view import ProjectView, build_view, key
 from migrator.recorded import RecordedFile
+from migrator.results import SourceResult
 from migrator.run_cache import RunCache
-from migrator.runner import SourceResult
 from migrator.screen import Screen
 
 # Below this many files a run stays in this process: starting workers costs more than it saves

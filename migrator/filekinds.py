@@ -16,8 +16,7 @@ from pathlib import PurePath
 class FileKind:
     name: str
     suffixes: tuple[str, ...]  # lower case; a name ending in one is this kind, whatever its case
-    # (module under migrator.kinds, function); None for Python, which the runner checks
-    checker: tuple[str, str] | None
+    checker: tuple[str, str]  # (module under migrator.kinds, function)
     walked: bool = True  # False: walked only when asked (docs: --include-docs)
     # Whole-name patterns beyond the suffixes: .env.example, .env.local, .env.production
     prefixes: tuple[str, ...] = ()
@@ -29,7 +28,7 @@ class FileKind:
         return tuple(f"*{s}" for s in self.suffixes) + tuple(f"{p}*" for p in self.prefixes)
 
 
-PYTHON = FileKind("python", (".py", ".pyi"), None, fragments=True)
+PYTHON = FileKind("python", (".py", ".pyi"), ("python", "check_source"), fragments=True)
 # A name no kind claims is Python, when named on the command line; a walk takes only .py/.pyi.
 KINDS = (
     FileKind("notebook", (".ipynb",), ("notebooks", "check_notebook"), fragments=True),

@@ -7,6 +7,8 @@ import re
 import tokenize
 from dataclasses import dataclass
 
+from migrator.findings import Finding
+
 # Flat character classes only: these run on every comment of a file with findings.
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z0-9,\s]+))?", re.I)
 # A bare ``# migrator: ignore`` means every code; ``ignore[`` left unclosed means none.
@@ -20,6 +22,9 @@ _ANY = re.compile(rb"noqa|migrator:", re.I)
 _FILE_ANY = re.compile(rb"migrator:", re.I)
 
 ALL = frozenset({"*"})
+
+# Unused suppression comments: reported only when selected by name (see checks.unused_suppression).
+UNUSED_SUPPRESSION = "MIG100"
 
 
 @dataclass(frozen=True)
@@ -125,3 +130,17 @@ def suppressing_line(table: dict[int, frozenset[str]], code: str, lines: range) 
         if codes and ("*" in codes or code in codes):
             return line
     return None
+
+
+def unused_finding(path: str, line: int, directive: Directive, unused: list[str]) -> Finding:
+    """The MIG100 finding for ``directive``, whose ``unused`` codes suppress nothing."""
+    what = "every code" if unused == ["*"] else ", ".join(unused)
+    return Finding(
+        path=path,
+        line=line,
+        column=directive.column,
+        end_line=line,
+        end_column=directive.end_column,
+        code=UNUSED_SUPPRESSION,
+        message=f"Unused suppression comment (suppresses nothing: {what})",
+    )

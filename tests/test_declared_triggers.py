@@ -1,6 +1,6 @@
 """A check says what it reads; the screens are built from that. A new check registered only in
 the registry reports the same screened and unscreened, in lint and in fix, with no edit to the
-screens, the pruner or the runner."""
+screens, the pruner or the Python kind."""
 
 from __future__ import annotations
 

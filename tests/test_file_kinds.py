@@ -217,3 +217,20 @@ def test_every_kind_a_walk_picks_up_is_a_kind_the_checker_knows(in_tmp: Path) ->
     assert sorted(kind_of(name) for name in found) == sorted(
         kind.name for kind in KINDS for _ in kind.suffixes
     )
+
+
+def test_python_is_a_kind_of_the_table_like_any_other() -> None:
+    # Python's checker is a row of the table, loaded as every kind's is: no special case, and
+    # no kind reaches for a module outside ``migrator.kinds`` to check its files.
+    import importlib
+
+    from migrator.filekinds import BY_NAME
+    from migrator.kinds import checker_for
+    from migrator.kinds.python import check_source
+
+    assert checker_for("app.py") is check_source
+    for kind in BY_NAME.values():
+        module, function = kind.checker
+        assert callable(getattr(importlib.import_module(f"migrator.kinds.{module}"), function))
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("migrator.runner")

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from migrator.config import load_settings
+from migrator.kinds.python import check_source
 from migrator.nesting import MAX_BRACKETS, MAX_DEPTH, TOO_DEEP, nesting_problem
-from migrator.runner import check_source
 from tests.fixture_cases import FIXTURES
 from tests.test_cli import invoke
 
@@ -98,12 +98,12 @@ def test_recursion_in_a_later_pass_is_reported(monkeypatch: pytest.MonkeyPatch, 
     """Regression: a tree the walk could still visit made the position or fix pass raise
     RecursionError (at 139 nested lists, or 324 chained 'and's, on CPython 3.11), which
     escaped check_source and ended the run."""
-    import migrator.runner
+    import migrator.kinds.python
 
     def too_deep(*args: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(migrator.runner, stage, too_deep)
+    monkeypatch.setattr(migrator.kinds.python, stage, too_deep)
     result = check_source(GPT4O, "x.py", load_settings(), fix=True)
     assert result.error == "too deeply nested to check"
     assert result.new_source is None

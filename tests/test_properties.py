@@ -31,9 +31,10 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from migrator.config import Settings
+from migrator.kinds.python import check_source
 from migrator.literal_diff import LiteralChange, changed_literals
+from migrator.results import SourceResult
 from migrator.ruleset import Migration, RuleSet, SnapshotMode
-from migrator.runner import SourceResult, check_source
 
 # hypothesmith's generated code trips compile()'s warnings ("'str' object is not callable").
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")

@@ -27,8 +27,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from migrator.config import Settings, load_settings
+from migrator.kinds.python import check_source
+from migrator.results import SourceResult
 from migrator.ruleset import RuleSet
-from migrator.runner import SourceResult, check_source
 from migrator.screen import Screen
 from tests.fixture_cases import FIXTURES
 

@@ -6,7 +6,7 @@ import pytest
 
 from migrator.checks import all_rules
 from migrator.config import load_settings
-from migrator.runner import check_source
+from migrator.kinds.python import check_source
 
 CASES = [
     pytest.param(rule.code, example.code, kind, id=f"{rule.code}-{kind}-{i}")

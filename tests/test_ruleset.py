@@ -124,7 +124,7 @@ def test_deployment_names_come_from_the_rule_set() -> None:
     from dataclasses import replace
 
     from migrator.config import load_settings
-    from migrator.runner import check_source
+    from migrator.kinds.python import check_source
 
     source = (
         b'client = MyCloud()\nclient.create(model="gpt-4o")\n'

@@ -8,9 +8,9 @@ import pytest
 
 from migrator.config import load_settings
 from migrator.engine import Mode, RunResult, run
+from migrator.kinds.python import check_source
 from migrator.pruning import other_spellings
 from migrator.ruleset import RuleSet
-from migrator.runner import check_source
 from migrator.screen import Screen, _lines_of
 from tests.fixture_cases import FIXTURES
 from tests.screen_probes import admits, ast_admit

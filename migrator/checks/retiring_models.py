@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from migrator.checks import wording
 from migrator.checks.base import Check, CheckContext, Example, Rule
 from migrator.findings import Fix
 from migrator.recorded import INLINE_SNAPSHOT_REASON, SNAPSHOT_CALLS
@@ -181,7 +182,7 @@ class RetiringModels(Check):
             self._report_migration(node, found, INLINE_SNAPSHOT_REASON, display_only=True)
             return
         if found.deployment:
-            self._report_migration(node, found, "an Azure deployment name, not a model name")
+            self._report_migration(node, found, wording.DEPLOYMENT_NAME)
             return
         reason = self._unsafe_reason(node, found)
         if isinstance(reason, tuple):
@@ -192,7 +193,7 @@ class RetiringModels(Check):
     def leave_Module(self, original_node: cst.Module) -> None:
         for pending in self._pending:
             azure = any(r in self._azure_clients for r in pending.receivers)
-            reason = "model= on an Azure client names a deployment, not a model" if azure else None
+            reason = wording.azure_client("model") if azure else None
             self._report_migration(pending.node, pending.migration, reason)
         self._pending.clear()
 
@@ -244,38 +245,38 @@ class RetiringModels(Check):
         if isinstance(parent, cst.Arg) and isinstance(grand, cst.Call):
             keyword = parent.keyword.value if parent.keyword else None
             if keyword in self._deployment_parameters:
-                return f"{keyword}= names a deployment, not a model"
+                return wording.deployment_parameter(keyword)
             func = grand.func
             if isinstance(func, cst.Attribute) and func.attr.value in STR_METHODS:
-                return f"argument of .{func.attr.value}(): a text match changes meaning"
+                return wording.text_match(func.attr.value)
             if keyword in self.context.ruleset.requests.model_parameters:
                 if _is_azure_constructor(grand, self._azure_classes):
-                    return f"{keyword}= on an Azure client names a deployment, not a model"
+                    return wording.azure_client(keyword)
                 return _receivers(func)
             return None
         if isinstance(parent, cst.DictElement):
             if parent.key is node:
-                return "a dict key: lookups by the old ID would miss"
+                return wording.KEY
             key = literal_value(parent.key) if isinstance(parent.key, cst.SimpleString) else None
             if key in self._deployment_parameters:
-                return f"the '{key}' value names a deployment, not a model"
+                return wording.deployment_value(key)
             return None
         if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
-            return "a comparison operand: the test would match other models"
+            return wording.COMPARISON
         if isinstance(parent, (cst.Index, cst.SubscriptElement)):
-            return "a subscript: lookups by the old ID would miss"
+            return wording.SUBSCRIPT
         if isinstance(parent, (cst.MatchValue, cst.MatchSingleton)):
-            return "a match pattern: the case would match other models"
+            return wording.MATCH_PATTERN
         if isinstance(parent, cst.Element) and isinstance(grand, (cst.List, cst.Tuple, cst.Set)):
             holder = parents[-3] if len(parents) > 2 else None
             if isinstance(holder, (cst.Comparison, cst.ComparisonTarget)):
-                return "in a collection compared against: the test would match other models"
+                return wording.COMPARED_COLLECTION
             if self._would_duplicate(node, grand, migration.new_text):
-                return f"the collection would hold '{migration.new_text}' twice"
+                return wording.duplicate(migration.new_text)
             return None
         if isinstance(parent, _VALUE_PARENTS):
             return None
-        return f"used as {type(parent).__name__}, not as a plain value"
+        return wording.not_a_plain_value(type(parent).__name__)
 
     def _would_duplicate(
         self, node: cst.SimpleString, collection: cst.List | cst.Tuple | cst.Set, new_text: str

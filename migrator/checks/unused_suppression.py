@@ -1,7 +1,8 @@
 """MIG100: a suppression comment that suppresses nothing (as Ruff's RUF100).
 
-The check itself runs in the runner, which sees which comments dropped which findings; this
-class only carries the rule, so that ``rules``, ``explain``, SARIF and ``--select`` know it.
+The check itself runs in the Python kind (``kinds.python``), which sees which comments dropped
+which findings; this class only carries the rule, so that ``rules``, ``explain``, SARIF and
+``--select`` know it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,6 @@ MIG100 = Rule(
 
 class UnusedSuppression(Check):
     rules = (MIG100,)
-    # Reads nothing of the tree: the screens need not admit a file for it (the runner judges
+    # Reads nothing of the tree: the screens need not admit a file for it (the Python kind judges
     # the comments of every file that has one, screened out or not).
     triggers = Triggers()

@@ -1,6 +1,9 @@
-"""MIG003/MIG004 messages, shared by the Python checks and the Batch API (.jsonl) checks.
+"""Messages and fix reasons shared by the Python checks and the data-file kinds.
 
-A finding reads the same whichever kind of file it is in.
+A finding reads the same whichever kind of file it is in: MIG003/MIG004 messages (the Python
+checks and the Batch API .jsonl checks), and why a MIG001 fix is unsafe (the Python check, the
+config and data kinds, and the project view). One situation, one wording: a dict key in Python
+and a key in a YAML file give the same reason.
 """
 
 from __future__ import annotations
@@ -43,3 +46,53 @@ def and_list(names: list[str]) -> str:
 
 def not_supported_by_any_target() -> str:
     return f"is not supported by any migration target ({NOT_RESOLVED})"
+
+
+# Why rewriting a model ID could change what the code does: the MIG001 fix is unsafe.
+KEY = "a mapping key: lookups by the old ID would miss"
+SUBSCRIPT = "a subscript: lookups by the old ID would miss"
+COMPARISON = "a comparison operand: the test would match other models"
+COMPARED_COLLECTION = "in a collection compared against: the test would match other models"
+MATCH_PATTERN = "a match pattern: the case would match other models"
+DEPLOYMENT_NAME = "an Azure deployment name, not a model name"  # behind a deployment prefix
+
+
+def duplicate(new_text: str) -> str:
+    """A list, tuple, set or data-file array that already holds the new ID."""
+    return f"the collection would hold '{new_text}' twice"
+
+
+def deployment_value(key: str) -> str:
+    """A value under a key that names a deployment (``azure_deployment``, ``deployment_name``)."""
+    return f"the '{key}' value names a deployment, not a model"
+
+
+def deployment_parameter(keyword: str) -> str:
+    """A keyword argument that names a deployment (``azure_deployment=``)."""
+    return f"{keyword}= names a deployment, not a model"
+
+
+def azure_client(keyword: str, client: str | None = None) -> str:
+    """``model=`` on an Azure client (named when the call builds it), or on a name bound to one."""
+    named = f" ({client})" if client else ""
+    return f"{keyword}= on an Azure client{named} names a deployment, not a model"
+
+
+def azure_call(keyword: str) -> str:
+    """A call that also passes an Azure-only keyword (``api_version=``)."""
+    return f"a call that also passes {keyword}= names a deployment, not a model"
+
+
+def azure_config(marker: str) -> str:
+    """A mapping that says it configures Azure (``'api_type': 'azure'``), as the file writes it."""
+    return f"in a config with {marker}, the model names a deployment"
+
+
+def text_match(method: str) -> str:
+    """An argument of a ``str`` method (``.startswith()``)."""
+    return f"argument of .{method}(): a text match changes meaning"
+
+
+def not_a_plain_value(used_as: str) -> str:
+    """Any other place the checks do not know to be a plain value (``Attribute``)."""
+    return f"used as {used_as}, not as a plain value"

@@ -1,7 +1,7 @@
 """Which checker a file gets: its kind (``migrator.filekinds``) names it.
 
-Every checker takes the file's bytes and returns a ``runner.SourceResult``, so the engine's
-diff and write code serves all kinds. A name no kind claims is Python.
+Every checker takes the file's bytes and returns a ``results.SourceResult``, so the engine's
+diff and write code serves all kinds. A name no kind claims is Python (``kinds.python``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from migrator import recorded
 from migrator.config import Settings
 from migrator.filekinds import FileKind, file_kind
 from migrator.findings import Finding, Fix
+from migrator.results import SourceResult
 from migrator.ruleset import RuleSet
-from migrator.runner import UNUSED_SUPPRESSION, SourceResult, check_source, unused_finding
 from migrator.screen import Screen
-from migrator.suppression import Directive, file_directives
+from migrator.suppression import UNUSED_SUPPRESSION, Directive, file_directives, unused_finding
 
 
 class Checker(Protocol):
@@ -42,15 +42,12 @@ def kind_of(path: str | PurePath) -> str:
 
 
 def checker_for(path: str | PurePath) -> Checker:
-    kind = file_kind(path)
-    if kind.checker is None:
-        return check_source
-    checker: Checker = _load(kind.checker)
+    checker: Checker = _load(file_kind(path).checker)
     return checker
 
 
 def _load(checker: tuple[str, str]) -> Any:
-    # Imported on first use, so a run over Python files alone never loads the other kinds.
+    # Imported on first use, so a run loads only the kinds its files have.
     module, function = checker
     return getattr(importlib.import_module(f"migrator.kinds.{module}"), function)
 
@@ -114,8 +111,6 @@ def _check(
     fix: bool,
     screen: Screen | None,
 ) -> SourceResult:
-    if kind.checker is None:
-        return check_source(source, path, settings, fix=fix, screen=screen)
     if kind.fragments:
         fragments: FragmentChecker = _load(kind.checker)
         return fragments(source, path, settings, fix=fix, screen=screen)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from migrator.config import Settings
 from migrator.kinds.ipython import check_fragment, split_lines
 from migrator.kinds.scalars import Document, skipped
-from migrator.runner import SourceResult
+from migrator.results import SourceResult
 from migrator.screen import Screen
 
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3"})

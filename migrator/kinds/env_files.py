@@ -20,7 +20,7 @@ from migrator.kinds.scalars import (
     open_document,
     tree_changes,
 )
-from migrator.runner import SourceResult
+from migrator.results import SourceResult
 
 _ASSIGNMENT = re.compile(
     r"^[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*", re.MULTILINE

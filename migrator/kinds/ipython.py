@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from migrator.config import Settings
-from migrator.runner import SourceResult, check_source
+from migrator.kinds.python import check_source
+from migrator.results import SourceResult
 from migrator.screen import Screen
 
 # Cell magics whose body is Python that IPython runs (timed, captured, profiled ...).

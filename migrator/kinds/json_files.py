@@ -18,7 +18,7 @@ from migrator.kinds.scalars import (
     skipped,
     tree_changes,
 )
-from migrator.runner import SourceResult
+from migrator.results import SourceResult
 
 
 def check_json(source: bytes, path: str, settings: Settings, *, fix: bool) -> SourceResult:

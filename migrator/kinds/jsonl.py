@@ -26,7 +26,7 @@ from migrator.kinds.scalars import (
     skipped,
     tree_changes,
 )
-from migrator.runner import SourceResult
+from migrator.results import SourceResult
 
 BODY = "body"
 

@@ -19,7 +19,7 @@ from migrator.findings import Finding
 from migrator.kinds import jsonscan
 from migrator.kinds.ipython import check_fragment, split_lines
 from migrator.kinds.scalars import Document, Scalar, apply_edits, skipped
-from migrator.runner import SourceResult
+from migrator.results import SourceResult
 from migrator.screen import Screen
 
 PYTHON = "python"
@@ -77,7 +77,7 @@ def check_notebook(
         number = index + 1
         result.findings.extend(_in_cell(checked.findings, number))
         result.fixed.extend(_in_cell(checked.fixed, number))
-        if checked.error is not None:  # the runner's message ends "file left unchanged"
+        if checked.error is not None:  # the Python kind's message ends "file left unchanged"
             return _unchanged(result, f"cell {number}: {checked.error}")
         if fragment.new_code is not None:
             expected[index] = fragment.new_code

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from migrator.checks import wording
 from migrator.checks.retiring_models import (
     migration_message,
     retirement_message,
@@ -24,8 +25,8 @@ from migrator.checks.retiring_models import (
 from migrator.checks.shutdown_dates import near_shutdown_ids, shutdown_message
 from migrator.config import Settings
 from migrator.findings import Finding, Fix
+from migrator.results import SourceResult
 from migrator.ruleset import Migration, RuleSet
-from migrator.runner import SourceResult
 from migrator.suppression import comment_codes
 
 BOM = "\ufeff"
@@ -180,11 +181,12 @@ def _unsafe_reason(
     scalar: Scalar, migration: Migration, scalars: Sequence[Scalar], settings: Settings
 ) -> str | None:
     if scalar.key:
-        return "a key: lookups by the old ID would miss"
+        return wording.KEY
     if migration.deployment:
-        return "an Azure deployment name, not a model name"
-    if deployment_key(scalar.parent_key, settings.ruleset):
-        return f"the '{scalar.parent_key}' value names a deployment, not a model"
+        return wording.DEPLOYMENT_NAME
+    key = scalar.parent_key
+    if key is not None and deployment_key(key, settings.ruleset):
+        return wording.deployment_value(key)
     if scalar.array is not None:
         for other in scalars:
             if other is scalar or other.array != scalar.array or not isinstance(other.value, str):
@@ -192,7 +194,7 @@ def _unsafe_reason(
             found = settings.ruleset.classify(other.value, settings.snapshot)
             after = found.new_text if isinstance(found, Migration) else other.value
             if after == migration.new_text:
-                return f"the list would hold '{migration.new_text}' twice"
+                return wording.duplicate(migration.new_text)
     return None
 
 

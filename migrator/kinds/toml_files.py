@@ -22,7 +22,7 @@ from migrator.kinds.scalars import (
     skipped,
     tree_changes,
 )
-from migrator.runner import SourceResult
+from migrator.results import SourceResult
 
 OWN_TABLE = ("tool", "migrator")
 _BARE = re.compile(r"[A-Za-z0-9_-]+")

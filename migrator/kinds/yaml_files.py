@@ -24,7 +24,7 @@ from migrator.kinds.scalars import (
     skipped,
     tree_changes,
 )
-from migrator.runner import SourceResult
+from migrator.results import SourceResult
 
 _STYLES = {None: "plain", "'": "'", '"': '"', "|": "plain", ">": "plain"}
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from migrator import tomlcompat as tomllib
+from migrator.checks import wording
 from migrator.kinds.scalars import Document, Positions, Scalar, model_offsets
 from migrator.project.facts import CATALOGUE, DEPLOYMENT, Occurrence
 from migrator.project.python_facts import PythonFacts
@@ -160,7 +161,7 @@ def _deployments(scalars: Sequence[Scalar], facts: PythonFacts, roles: _Roles) -
     azure: dict[tuple[Any, ...], str] = {}
     for s in scalars:
         if not s.key and s.parent_key is not None and markers.get(s.parent_key) == s.value:
-            azure[s.path[:-1]] = f"in a config with {s.parent_key}: {s.value}"
+            azure[s.path[:-1]] = wording.azure_config(f"{s.parent_key}: {s.value}")
     for s in scalars:
         if not s.key and s.parent_key in parameters and s.path[:-1] in azure:
-            roles.claim(s, DEPLOYMENT, azure[s.path[:-1]] + ", the model names a deployment")
+            roles.claim(s, DEPLOYMENT, azure[s.path[:-1]])

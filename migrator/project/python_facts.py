@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from migrator.checks import wording
 from migrator.checks.retiring_models import STR_METHODS
 from migrator.project.facts import CATALOGUE, DEPLOYMENT, LOOKUP, VALUE, Occurrence
 from migrator.ruleset import Migration, RuleSet, SnapshotMode
@@ -300,10 +301,10 @@ class PythonFacts:
         callee = _dotted(node.func) or ""
         name = callee.rsplit(".", 1)[-1]
         if name in self._azure_classes or (self._azure_marker and self._azure_marker in name):
-            return f"model= on an Azure client ({name}) names a deployment, not a model"
+            return wording.azure_client("model", name)
         for keyword in node.keywords:
             if keyword.arg in self._azure_keywords:
-                return f"a call that also passes {keyword.arg}= names a deployment, not a model"
+                return wording.azure_call(keyword.arg)
         return None
 
     def _deployment_call(self, node: ast.Call, clients: set[str], found: _Found) -> None:
@@ -312,7 +313,7 @@ class PythonFacts:
             return
         reason = self._azure_call(node)
         if reason is None and any(r in clients for r in _receivers(node.func)):
-            reason = "model= on an Azure client names a deployment, not a model"
+            reason = wording.azure_client("model")
         if reason is not None:
             found.set(model.value, DEPLOYMENT, reason)
 
@@ -328,7 +329,7 @@ class PythonFacts:
         ]
         if not markers:
             return
-        reason = f"in a config with {markers[0]}, the model names a deployment"
+        reason = wording.azure_config(markers[0])
         for parameter in self._model_parameters:
             if parameter in pairs:
                 found.set(pairs[parameter], DEPLOYMENT, reason)

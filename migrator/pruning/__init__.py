@@ -27,8 +27,8 @@ marked nodes, the calls and dicts around them (their ``func``, first positional 
 columns are kept (a blanked span keeps its line breaks and the width of its last line), so a
 finding has the same position in the pruned source as in the original.
 
-A pruned source is only read, never written: ``runner`` checks the whole file again before it
-applies a fix.
+A pruned source is only read, never written: ``kinds.python`` checks the whole file again
+before it applies a fix.
 
 The modules, in the order a file goes through them (``Pruner.prune``):
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from migrator.runner import check_source
+from migrator.kinds.python import check_source
 from tests.fixture_cases import Case, assert_fixture, cases
 
 CASES = cases("modalities")

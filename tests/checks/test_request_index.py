@@ -7,8 +7,8 @@ import pytest
 
 from migrator.checks.requests import RequestIndex
 from migrator.config import Settings
+from migrator.kinds.python import check_source
 from migrator.ruleset import RuleSet
-from migrator.runner import check_source
 
 SOURCE = b"""\
 LIMIT = 50_000

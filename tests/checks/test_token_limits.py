@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from migrator.config import load_settings
-from migrator.runner import check_source
+from migrator.kinds.python import check_source
 from tests.fixture_cases import Case, assert_fixture, assert_idempotent, cases
 
 CASES = cases("token_limits")

@@ -1,4 +1,4 @@
-"""Check one source: parse once, walk once with every selected check, fix if asked."""
+"""The Python kind: parse a source once, walk it once with every selected check, fix if asked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import ast
 import codecs
 import dataclasses
 import gc
-from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -16,36 +15,17 @@ from migrator.config import Settings
 from migrator.findings import Finding
 from migrator.nesting import nesting_problem
 from migrator.positions import positions
+from migrator.results import SourceResult
 from migrator.screen import Screen
 from migrator.suppression import (
-    Directive,
+    UNUSED_SUPPRESSION,
     directives,
     may_suppress,
     suppressing_line,
     suppressions,
+    unused_finding,
 )
 from migrator.traversal import replace_nodes, walk
-
-
-@dataclass
-class SourceResult:
-    """What checking one file's bytes produced."""
-
-    findings: list[Finding] = field(default_factory=list)  # left to report
-    fixed: list[Finding] = field(default_factory=list)  # fixes applied to ``new_source``
-    new_source: bytes | None = None  # set only when a fix changed the file
-    error: str | None = None
-    encoding: str = "utf-8"
-    # Parts left unchecked and why (a notebook cell that does not parse, a config file that is
-    # not valid YAML): shown to the user, but not errors.
-    warnings: list[str] = field(default_factory=list)
-    # The file is recorded data (see ``migrator.recorded``): what kind, for the summary.
-    recorded: str | None = None
-    error_at: tuple[int, int] | None = None  # line and column of a syntax error
-
-
-# Unused suppression comments: reported only when selected by name (see checks.unused_suppression).
-UNUSED_SUPPRESSION = "MIG100"
 
 
 def check_source(
@@ -141,19 +121,6 @@ def unused_suppressions(source: bytes, path: str, settings: Settings) -> list[Fi
         if unused:
             out.append(unused_finding(path, directive.line, directive, unused))
     return out
-
-
-def unused_finding(path: str, line: int, directive: Directive, unused: list[str]) -> Finding:
-    what = "every code" if unused == ["*"] else ", ".join(unused)
-    return Finding(
-        path=path,
-        line=line,
-        column=directive.column,
-        end_line=line,
-        end_column=directive.end_column,
-        code=UNUSED_SUPPRESSION,
-        message=f"Unused suppression comment (suppresses nothing: {what})",
-    )
 
 
 def _check(
