@@ -36,14 +36,14 @@ def snapshot(root: Path) -> dict[str, tuple[bool, bytes | str]]:
 def test_unreadable_file(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (in_tmp / "locked.py").write_bytes(GPT4O)
     (in_tmp / "open.py").write_bytes(GPT4O)
-    real = migrator.engine.read_regular
+    real = migrator.engine.read_regular_stat
 
-    def read_regular(path: Path, limit: int = 0) -> bytes:
+    def read_regular_stat(path: Path, limit: int = 0) -> tuple[bytes, os.stat_result]:
         if Path(path).name == "locked.py":
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real(path, limit)
 
-    monkeypatch.setattr(migrator.engine, "read_regular", read_regular)
+    monkeypatch.setattr(migrator.engine, "read_regular_stat", read_regular_stat)
     code, _, err = invoke("fix")
     assert code == 2
     assert "locked.py: error: cannot read: Permission denied" in err
