@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import datetime
 import enum
+import functools
 import hashlib
 import json
 import os
@@ -49,13 +50,32 @@ _GITIGNORE = "# Created by migrator: the cache is local state, never committed.\
 
 
 def cache_key(*parts: str | bytes) -> str:
-    """A digest of what makes results differ: tool version, rule set bytes, settings."""
+    """A digest of what makes results differ: the tool (version and code), and ``parts``: the
+    rule set, the settings."""
     digest = hashlib.sha256(__version__.encode())
+    digest.update(code_stamp().encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()[:32]
+
+
+@functools.cache
+def code_stamp() -> str:
+    """The size and mtime of each of the tool's own modules: a check edited in a development
+    install, or another build under the same version number, must not reuse results of other
+    code (a hundred stats, well under a millisecond)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(package):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                where = os.path.relpath(os.path.join(folder, name), package)
+                digest.update(f"{where}:{info.st_size}:{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def fingerprint(value: Any) -> str:

@@ -353,3 +353,15 @@ def test_an_edit_that_changes_a_files_facts_decides_the_view_again(project: Path
     warm = migrator("lint", "--format", "json", ".")
     assert warm == migrator("lint", "--format", "json", "--no-cache", ".")
     assert "settings.py:11" not in warm[1]
+
+
+def test_other_code_under_the_same_version_starts_cold(
+    project: Path, checks: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A check edited in a development install keeps the version number: its results must not
+    # come from the code before the edit.
+    cold = migrator("lint", ".")
+    monkeypatch.setattr("migrator.cache.code_stamp", lambda: "edited")
+    checks.clear()
+    assert migrator("lint", ".") == cold
+    assert any(c.startswith("check ") for c in checks)
