@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -125,6 +126,7 @@ class TargetShutdown:
         return {"model": self.model, "date": self.date.isoformat(), "days_left": self.days_left}
 
 
+@functools.lru_cache(maxsize=256)  # a run asks it of every MIG001 fix; they write few models
 def written_model(replacement: str) -> str:
     """The value a fix writes, without the quotes of its literal (``'gpt-4.1'`` -> gpt-4.1)."""
     try:

@@ -56,15 +56,26 @@ def error_dict(error: FileError) -> dict[str, Any]:
 
 
 def render(result: RunResult) -> str:
-    entries = []
-    for finding in result.findings:
-        out = finding_dict(finding)
-        shutdown = target_shutdown(finding, result.target_shutdowns)
-        if shutdown is not None:
-            out["target_shutdown"] = shutdown.as_dict()
-        entries.append(out)
-    entries += [error_dict(e) for e in result.errors]
-    return json.dumps(entries, indent=2) + "\n"
+    """``json.dumps(entries, indent=2)``, one entry at a time: the encoder's pieces of a
+    whole array of 100,000 findings would take hundreds of megabytes at once."""
+    entries = [_entry(finding, result) for finding in result.findings]
+    entries += [_encoded(error_dict(e)) for e in result.errors]
+    if not entries:
+        return "[]\n"
+    return "[\n  " + ",\n  ".join(entries) + "\n]\n"
+
+
+def _entry(finding: Finding, result: RunResult) -> str:
+    out = finding_dict(finding)
+    shutdown = target_shutdown(finding, result.target_shutdowns)
+    if shutdown is not None:
+        out["target_shutdown"] = shutdown.as_dict()
+    return _encoded(out)
+
+
+def _encoded(entry: dict[str, Any]) -> str:
+    # An item of the array is indented one level more; JSON strings hold no raw line breaks.
+    return json.dumps(entry, indent=2).replace("\n", "\n  ")
 
 
 def target_shutdown(finding: Finding, shutdowns: list[TargetShutdown]) -> TargetShutdown | None:

@@ -95,11 +95,8 @@ class PythonFacts:
             return [], []
         # One walk, kept: each rule below goes over the same nodes.
         nodes: list[ast.AST] = [tree]
-        parents: dict[int, ast.AST] = {}
         for node in nodes:  # grows while it is read: breadth first, as ast.walk
-            for child in ast.iter_child_nodes(node):
-                parents[id(child)] = node
-                nodes.append(child)
+            nodes.extend(ast.iter_child_nodes(node))
         strings = [
             node
             for node in nodes
@@ -113,7 +110,7 @@ class PythonFacts:
         found = _Found()
         self._lookups(nodes, found)
         if any(self.moved(_s(node)) for node in strings):  # else only lookups matter
-            self._catalogues(nodes, found, parents)
+            self._catalogues(nodes, found)
             self._deployments(nodes, found)
         text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
         columns = _Columns(text if isinstance(source, str) else _decoded(source))
@@ -156,10 +153,11 @@ class PythonFacts:
 
     # -- catalogues ------------------------------------------------------------------------------
 
-    def _catalogues(self, nodes: list[ast.AST], found: _Found, parents: dict[int, ast.AST]) -> None:
+    def _catalogues(self, nodes: list[ast.AST], found: _Found) -> None:
+        splatted = _splatted(nodes)
         for node in nodes:
             if isinstance(node, ast.Dict) or (isinstance(node, ast.Call) and _is_fromkeys(node)):
-                if not _splatted(node, parents.get(id(node))):  # judged with its holder
+                if id(node) not in splatted:  # judged with its holder
                     self._mapping(node, found)
             elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
                 self._collection(node, found)
@@ -375,11 +373,16 @@ def _merged(node: ast.Dict | ast.Call) -> Iterator[ast.Dict | ast.Call]:
                 yield from _merged(value)  # type: ignore[arg-type]
 
 
-def _splatted(node: ast.AST, parent: ast.AST | None) -> bool:
-    """``node`` is merged into a dict with ``**`` (``{**other, ...}``)."""
-    if not isinstance(parent, ast.Dict):
-        return False
-    return any(key is None and value is node for key, value in zip(parent.keys, parent.values))
+def _splatted(nodes: list[ast.AST]) -> set[int]:
+    """The ``id`` of each node merged into a dict with ``**`` (``{**other, ...}``): one pass, so
+    a dict of 100,000 entries is not searched once per entry."""
+    return {
+        id(value)
+        for node in nodes
+        if isinstance(node, ast.Dict)
+        for key, value in zip(node.keys, node.values)
+        if key is None
+    }
 
 
 def _is_fromkeys(node: ast.AST) -> bool:
