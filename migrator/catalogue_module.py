@@ -4,7 +4,7 @@ A generated module listing 200,000 model IDs makes a LibCST tree of gigabytes, y
 depend only on each string literal and on what holds it (an assignment, a collection, a dict
 key or value). For a module whose statements are only docstrings, imports and assignments of
 literal data, this reads the strings with ``ast`` and gives exactly the result the LibCST checks
-would (``runner._check``): the same findings, positions, fixes and fixed bytes, judged and
+would (``kinds.python._check``): the same findings, positions, fixes and fixed bytes, judged and
 worded by the checks' own functions. Anything else, and every file up to ``CATALOGUE_ABOVE``
 bytes, goes the usual way.
 """
@@ -20,13 +20,15 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from migrator.checks import wording
 from migrator.checks.retiring_models import migration_message, retirement_message
 from migrator.checks.shutdown_dates import shutdown_message
 from migrator.config import Settings
 from migrator.findings import Finding, Fix
 from migrator.nesting import MAX_DEPTH, nesting_problem
+from migrator.results import SourceResult
 from migrator.ruleset import MAX_MODEL_REF_LENGTH, Migration, Retirement
-from migrator.runner import SourceResult
+from migrator.screen import Screen
 from migrator.suppression import may_suppress, suppressing_line, suppressions
 
 # Smaller files cost little on the usual path, which reads every kind of Python.
@@ -68,10 +70,14 @@ def check_catalogue(
     fix: bool,
     comments: bytes | None = None,
     used: set[tuple[int, str]] | None = None,
+    screen: Screen | None = None,
 ) -> SourceResult | None:
-    """``runner._check``'s result for a big module that only holds literal data; None for any
-    other source (the caller checks it as usual). Same arguments as ``runner._check``."""
+    """``kinds.python._check``'s result for a big module that only holds literal data; None
+    for any other source (the caller checks it as usual). Same arguments as that function;
+    with the run's ``screen``, a source it rules out at once is left to it."""
     if len(source) <= CATALOGUE_ABOVE or any(b in source for b in _AWKWARD):
+        return None
+    if screen is not None and not screen.bytes_admit(source):
         return None
     if source.count(b"\r") != source.count(b"\r\n"):  # a lone CR ends a line for LibCST only
         return None
@@ -83,7 +89,7 @@ def check_catalogue(
     strings = reader.read()
     if strings is None:
         return None
-    # runner._check refuses what LibCST's parser cannot nest safely. Without parentheses the
+    # kinds.python._check refuses what LibCST's parser cannot nest safely. Without parentheses the
     # brackets are the containers ``ast`` showed, and the depth is bounded from them; with
     # any, the exact measure is taken (it tokenizes the whole file).
     if (b"(" in source or reader.depth > _SURELY_SAFE) and nesting_problem(source) is not None:
@@ -441,13 +447,13 @@ def _reports(literals: list[_Literal], settings: Settings) -> Iterator[_Report]:
         elif isinstance(found, Migration):
             reason = None
             if found.deployment:
-                reason = "an Azure deployment name, not a model name"
+                reason = wording.DEPLOYMENT_NAME
             elif literal.role == _KEY:
-                reason = "a dict key: lookups by the old ID would miss"
+                reason = wording.KEY
             elif literal.role == _ENTRY and literal.key in deployment_keys:
-                reason = f"the '{literal.key}' value names a deployment, not a model"
+                reason = wording.deployment_value(literal.key)
             elif literal.after is not None and literal.after[found.new_text] > 1:
-                reason = f"the collection would hold '{found.new_text}' twice"
+                reason = wording.duplicate(found.new_text)
             # As strings.replacement_literal: the literal's own prefix and quotes.
             quote = literal.quote
             replacement = f"{literal.prefix}{quote}{found.new_text}{quote}"
@@ -469,7 +475,7 @@ def _result(
     comments: bytes | None,
     used: set[tuple[int, str]] | None,
 ) -> SourceResult:
-    """As ``runner._check`` turns its reports into a result (``runner._position`` included)."""
+    """As ``kinds.python._check`` turns its reports into a result (``_position`` included)."""
     selected = settings.selected_codes
     reports = [r for r in _reports(literals, settings) if r.code in selected]
     if not reports:

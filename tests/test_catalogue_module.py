@@ -23,8 +23,8 @@ from migrator import catalogue_module
 from migrator.cli import main
 from migrator.config import Settings
 from migrator.kinds import check_file
+from migrator.results import SourceResult
 from migrator.ruleset import RuleSet, SnapshotMode
-from migrator.runner import SourceResult
 from migrator.screen import Screen
 
 RULES = RuleSet.load()

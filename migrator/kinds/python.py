@@ -9,6 +9,7 @@ import gc
 
 import libcst as cst
 
+from migrator.catalogue_module import check_catalogue
 from migrator.checks import selected_checks
 from migrator.checks.base import CheckContext, Report
 from migrator.config import Settings
@@ -53,7 +54,7 @@ def _screened(
     try:
         if screen is None:
             return _check(source, path, settings, fix=fix)
-        quick = _catalogue(source, path, settings, fix=fix, screen=screen)
+        quick = check_catalogue(source, path, settings, fix=fix, screen=screen)
         if quick is not None:  # a big module of literal data: read once, without LibCST
             return quick
         admission = screen.admit(source)
@@ -138,7 +139,7 @@ def _check(
     """``comments``: the file whose ``# noqa`` comments count, when ``source`` is pruned (a
     pruned item loses the comments inside it). ``used`` collects the (line, code) of each
     suppression comment that dropped a finding."""
-    quick = _catalogue(source, path, settings, fix=fix, comments=comments, used=used)
+    quick = check_catalogue(source, path, settings, fix=fix, comments=comments, used=used)
     if quick is not None:  # a big module of literal data, read without LibCST
         return quick
     problem = nesting_problem(source)  # LibCST's parser would crash or crawl on it
@@ -198,27 +199,6 @@ def _check(
         if new_source != source:
             result.new_source = new_source
     return result
-
-
-def _catalogue(
-    source: bytes,
-    path: str,
-    settings: Settings,
-    *,
-    fix: bool,
-    comments: bytes | None = None,
-    used: set[tuple[int, str]] | None = None,
-    screen: Screen | None = None,
-) -> SourceResult | None:
-    from migrator import catalogue_module  # imports this module
-
-    if len(source) <= catalogue_module.CATALOGUE_ABOVE:
-        return None
-    if screen is not None and not screen.bytes_admit(source):
-        return None  # the screen rules it out at once
-    return catalogue_module.check_catalogue(
-        source, path, settings, fix=fix, comments=comments, used=used
-    )
 
 
 def _text(source: bytes, encoding: str) -> str:
