@@ -17,8 +17,7 @@ import io
 import tokenize
 import warnings
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from migrator.checks import wording
 from migrator.checks.retiring_models import migration_message, retirement_message
@@ -26,6 +25,7 @@ from migrator.checks.shutdown_dates import shutdown_message
 from migrator.config import Settings
 from migrator.findings import Finding, Fix
 from migrator.nesting import MAX_DEPTH, nesting_problem
+from migrator.project.verdicts import Verdict
 from migrator.results import SourceResult
 from migrator.ruleset import MAX_MODEL_REF_LENGTH, Migration, Retirement
 from migrator.screen import Screen
@@ -435,34 +435,55 @@ class _Report:
     fix: Fix | None = None
 
 
-def _reports(literals: list[_Literal], settings: Settings) -> Iterator[_Report]:
-    """What ``RetiringModels`` and ``ShutdownDates`` report, as their visitors decide it."""
-    ruleset, snapshot = settings.ruleset, settings.snapshot
-    mig005 = "MIG005" in settings.selected_codes
-    deployment_keys = ruleset.requests.deployment_parameters
-    for literal in literals:
-        found = ruleset.classify(literal.body, snapshot)
+class _Judge:
+    """What ``RetiringModels`` and ``ShutdownDates`` report of a literal, as their visitors
+    decide it. A catalogue repeats a few IDs many times: each judgement is made once."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.ruleset, self.snapshot = settings.ruleset, settings.snapshot
+        self.mig005 = "MIG005" in settings.selected_codes
+        self.deployment_keys = self.ruleset.requests.deployment_parameters
+        self._reports: dict[tuple[object, ...], list[tuple[str, str, Fix | None]]] = {}
+
+    def reports(self, literal: _Literal) -> list[tuple[str, str, Fix | None]]:
+        """(code, message, fix) of each report on ``literal``."""
+        reason = self._reason(literal)
+        key = (literal.body, literal.prefix, literal.quote, reason)
+        known = self._reports.get(key)
+        if known is None:
+            known = self._reports[key] = self._judged(literal, reason)
+        return known
+
+    def _reason(self, literal: _Literal) -> str | None:
+        """Why a MIG001 fix of this literal is unsafe, by where it sits (``_unsafe_reason``)."""
+        if literal.role == _KEY:
+            return wording.KEY
+        if literal.role == _ENTRY and literal.key in self.deployment_keys:
+            return wording.deployment_value(literal.key)
+        if literal.after is not None:
+            found = self.ruleset.classify(literal.body, self.snapshot)
+            if isinstance(found, Migration) and literal.after[found.new_text] > 1:
+                return wording.duplicate(found.new_text)
+        return None
+
+    def _judged(self, literal: _Literal, reason: str | None) -> list[tuple[str, str, Fix | None]]:
+        out: list[tuple[str, str, Fix | None]] = []
+        found = self.ruleset.classify(literal.body, self.snapshot)
         if isinstance(found, Retirement):
-            yield _Report(literal, "MIG002", retirement_message(found))
+            out.append(("MIG002", retirement_message(found), None))
         elif isinstance(found, Migration):
-            reason = None
             if found.deployment:
                 reason = wording.DEPLOYMENT_NAME
-            elif literal.role == _KEY:
-                reason = wording.KEY
-            elif literal.role == _ENTRY and literal.key in deployment_keys:
-                reason = wording.deployment_value(literal.key)
-            elif literal.after is not None and literal.after[found.new_text] > 1:
-                reason = wording.duplicate(found.new_text)
             # As strings.replacement_literal: the literal's own prefix and quotes.
             quote = literal.quote
             replacement = f"{literal.prefix}{quote}{found.new_text}{quote}"
             fix = Fix(replacement, safe=reason is None, reason=reason or "")
-            yield _Report(literal, "MIG001", migration_message(found), fix)
-        if mig005:
-            message = shutdown_message(literal.body, ruleset)
+            out.append(("MIG001", migration_message(found), fix))
+        if self.mig005:
+            message = shutdown_message(literal.body, self.ruleset)
             if message is not None:
-                yield _Report(literal, "MIG005", message)
+                out.append(("MIG005", message, None))
+        return out
 
 
 def _result(
@@ -477,11 +498,19 @@ def _result(
 ) -> SourceResult:
     """As ``kinds.python._check`` turns its reports into a result (``_position`` included)."""
     selected = settings.selected_codes
-    reports = [r for r in _reports(literals, settings) if r.code in selected]
+    judge = _Judge(settings)
+    reports = [
+        _Report(literal, code, message, found_fix)
+        for literal in literals
+        for code, message, found_fix in judge.reports(literal)
+        if code in selected
+    ]
     if not reports:
         return SourceResult()
     noted = comments or source
     noqa = suppressions(noted.decode("utf-8-sig", errors="replace")) if may_suppress(noted) else {}
+    verdicts = settings.verdicts
+    stricter: dict[tuple[Verdict, Fix], Fix] = {}  # FileVerdicts.fix_at, each made once
     findings: list[tuple[_Report, Finding]] = []
     for report in reports:
         literal = report.literal
@@ -491,28 +520,32 @@ def _result(
                 if used is not None:
                     used.add((line, report.code))
                 continue
-        if settings.verdicts is not None and report.fix is not None:
-            fixed = settings.verdicts.fix_at(report.fix, literal.line, literal.column + 1)
-            if fixed is not report.fix:
-                report = replace(report, fix=fixed)
+        fixed = report.fix
+        if verdicts is not None and fixed is not None:
+            verdict = verdicts.by_site.get((0, literal.line, literal.column + 1))
+            if verdict is not None:
+                made = stricter.get((verdict, fixed))
+                if made is None:
+                    made = stricter[verdict, fixed] = verdict.apply(fixed)
+                fixed = made
         finding = Finding(
-            path=path,
-            line=literal.line,
-            column=literal.column + 1,
-            end_line=literal.line,
-            end_column=literal.end_column + 1,
-            code=report.code,
-            message=report.message,
-            fix=report.fix,
+            path,
+            literal.line,
+            literal.column + 1,
+            literal.line,
+            literal.end_column + 1,
+            report.code,
+            report.message,
+            fixed,
         )
         findings.append((report, finding))
     findings.sort(key=lambda pair: pair[1].sort_key)
     result = SourceResult(encoding=encoding)
     edits: dict[int, tuple[int, bytes]] = {}
     for report, finding in findings:
-        if fix and report.fix is not None and report.fix.applies(settings.unsafe_fixes):
+        if fix and finding.fix is not None and finding.fix.applies(settings.unsafe_fixes):
             literal = report.literal
-            edits[literal.start] = (literal.end, report.fix.replacement.encode("utf-8"))
+            edits[literal.start] = (literal.end, finding.fix.replacement.encode("utf-8"))
             result.fixed.append(finding)
         else:
             result.findings.append(finding)

@@ -258,3 +258,22 @@ def test_five_megabyte_catalogue_is_checked(
     assert fixed.exit_code == 1, fixed.output
     assert "error" not in fixed.stderr
     assert path.read_bytes() == before
+
+
+def test_json_format_is_the_array_json_dumps_writes() -> None:
+    """The JSON format encodes one entry at a time (a whole array's encoder pieces take
+    hundreds of MB for 100,000 findings); the text is what encoding the array at once gives."""
+    from migrator.engine import Mode, RunResult
+    from migrator.findings import FileError, Finding, Fix
+    from migrator.formats import json_format
+
+    fix = Fix("'gpt-4.1'", safe=False, reason="a model catalogue", display_only=True)
+    findings = [
+        Finding("a.py", 1, 5, 1, 13, "MIG001", "'gpt-4o' shuts down: use 'gpt-4.1'", fix),
+        Finding("b\n.ipynb", 2, 1, 2, 9, "MIG002", 'no "replacement"', None, cell=3),
+    ]
+    result = RunResult(Mode.LINT, findings=findings, errors=[FileError("c.py", "syntax error")])
+    entries = [json_format.finding_dict(f) for f in findings]
+    entries += [json_format.error_dict(e) for e in result.errors]
+    assert json_format.render(result) == json.dumps(entries, indent=2) + "\n"
+    assert json_format.render(RunResult(Mode.LINT)) == "[]\n"
