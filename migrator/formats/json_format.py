@@ -8,6 +8,7 @@ so the array and the keys it always had stay as they were.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from migrator.engine import RunResult
@@ -74,8 +75,31 @@ def _entry(finding: Finding, result: RunResult) -> str:
 
 
 def _encoded(entry: dict[str, Any]) -> str:
-    # An item of the array is indented one level more; JSON strings hold no raw line breaks.
-    return json.dumps(entry, indent=2).replace("\n", "\n  ")
+    """An item of the array as ``json.dumps(..., indent=2)`` writes it, a level in. That
+    encoder is pure Python when it indents; the pieces here are the C encoder's."""
+    return _dumped(entry, "  ")
+
+
+def _dumped(value: Any, indent: str) -> str:
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        items = ",\n".join(
+            f"{inner}{encode_basestring_ascii(key)}: {_dumped(item, inner)}"
+            for key, item in value.items()
+        )
+        return "{\n" + items + "\n" + indent + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        return (
+            "[\n" + ",\n".join(inner + _dumped(item, inner) for item in value) + "\n" + indent + "]"
+        )
+    return json.dumps(value)  # numbers, true, false, null
 
 
 def target_shutdown(finding: Finding, shutdowns: list[TargetShutdown]) -> TargetShutdown | None:
