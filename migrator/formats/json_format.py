@@ -99,7 +99,14 @@ def _dumped(value: Any, indent: str) -> str:
         return (
             "[\n" + ",\n".join(inner + _dumped(item, inner) for item in value) + "\n" + indent + "]"
         )
-    return json.dumps(value)  # numbers, true, false, null
+    if value is None or value is True or value is False:
+        return _CONSTANTS[value]
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return json.dumps(value)  # a float
+
+
+_CONSTANTS = {None: "null", True: "true", False: "false"}
 
 
 def target_shutdown(finding: Finding, shutdowns: list[TargetShutdown]) -> TargetShutdown | None:
