@@ -211,6 +211,21 @@ def test_literal_data_modules_take_the_catalogue_path() -> None:
         )
 
 
+def test_what_libcst_refuses_to_nest_is_left_to_it() -> None:
+    """Without parentheses the nesting guard's measure is bounded from ``ast``; a bound too
+    high runs the guard itself, and what it refuses goes the usual way (an error)."""
+    config = SETTINGS[0]
+    chain = b'M = ["gpt-4o", "a" ' + b'"b" ' * 1100 + b"]\n"  # a concatenation nests each piece
+    deep = b"M = " + b"[" * 17 + b'"gpt-4o"' + b"]" * 17 + b"\n"
+    for source in (chain, deep):
+        assert not taken(source, config)
+        result = both_paths(source, config, fix=True, screened=True)
+        assert result.error is not None or result.findings or result.fixed
+    assert "too deeply nested" in (both_paths(chain, config, fix=False, screened=False).error or "")
+    shallow = b'M = ["gpt-4o", "a" ' + b'"b" ' * 100 + b"]\n"
+    assert taken(shallow, config)
+
+
 def _catalogue(tmp_path: Path, count: int = 200_000) -> Path:
     """The shape of a generated catalogue of model IDs: about 5 MB, one ID a line."""
     ids = [
