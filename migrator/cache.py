@@ -38,7 +38,7 @@ from migrator import __version__
 
 DIRECTORY = ".migrator_cache"
 ENVIRONMENT = "MIGRATOR_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2  # 2: dataclasses as lists of their fields' values
 # A file modified less than this before its entry was recorded may change again within the
 # timestamp's granularity without its stat changing: its entry is checked by content.
 RACY_NS = 2_000_000_000

@@ -22,18 +22,29 @@ _HINTS: dict[type, dict[str, Any]] = {}
 
 
 def encode(value: Any) -> Any:
-    """``value`` as JSON-ready data: a dataclass becomes a dict of its fields."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """``value`` as JSON-ready data: a dataclass becomes the list of its fields' values, in
+    their order (a tree's findings are many: names in every one would double the cache)."""
+    kind = type(value)
+    if value is None or kind in _SCALARS:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return [encode(getattr(value, name)) for name in names]
     if isinstance(value, (list, tuple)):
         return [encode(item) for item in value]
     if isinstance(value, frozenset):
         return sorted(encode(item) for item in value)
     if isinstance(value, dict):
         return {str(k): encode(v) for k, v in value.items()}
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, (str, int, float, bool)):
         return value
-    raise TypeError(f"cannot encode {type(value).__name__}")
+    raise TypeError(f"cannot encode {kind.__name__}")
+
+
+_SCALARS = frozenset({str, int, float, bool})
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def decode(kind: type[T], data: Any) -> T:
@@ -98,24 +109,25 @@ def _union_decoder(options: tuple[Any, ...]) -> Callable[[Any], Any]:
 
 def _dataclass_decoder(kind: type) -> Callable[[Any], Any]:
     hints = _hints(kind)
-    names = frozenset(f.name for f in dataclasses.fields(kind) if f.init)
-    # A plain str or int field (most of a finding) is checked in the loop, not by a call.
-    plain = {name: hint for name, hint in hints.items() if hint in _PLAIN}
+    fields = dataclasses.fields(kind)
+    if not all(f.init for f in fields):
+        raise TypeError(f"{kind.__name__} has fields its constructor does not take")
+    # A plain str, int or bool field (most of a finding) is checked in the loop, not by a call.
+    plan = [
+        (hints[f.name], None) if hints[f.name] in _PLAIN else (None, hints[f.name]) for f in fields
+    ]
 
     def decode_dataclass(data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise TypeError(f"{kind.__name__} wants a dict")
-        if not names.issuperset(data):
-            raise TypeError(f"unknown fields {sorted(set(data) - names)}")
-        values = {}
-        for name, value in data.items():
-            expected = plain.get(name)
+        if not isinstance(data, list) or len(data) != len(plan):
+            raise TypeError(f"{kind.__name__} wants a list of {len(plan)} values")
+        values = []
+        for (expected, hint), value in zip(plan, data):
             if expected is None:
-                value = _decoder(hints[name])(value)
+                value = _decoder(hint)(value)
             elif type(value) is not expected:
-                raise TypeError(f"{name}: {expected.__name__} wanted")
-            values[name] = value
-        return kind(**values)
+                raise TypeError(f"{expected.__name__} wanted, {type(value).__name__} found")
+            values.append(value)
+        return kind(*values)
 
     return decode_dataclass
 

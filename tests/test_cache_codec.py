@@ -37,15 +37,14 @@ def test_nested_tuples_and_frozensets_round_trip() -> None:
         None,
         [],
         "text",
-        {"path": "a.py"},  # missing fields
-        {"path": "a.py", "line": "1", "column": 1, "end_line": 1, "end_column": 2, "code": "C",
-         "message": "m"},  # a string where an int goes
-        {"path": "a.py", "line": 1, "column": 1, "end_line": 1, "end_column": 2, "code": "C",
-         "message": "m", "extra": 1},  # a field the class does not have
-        {"path": "a.py", "line": 1, "column": 1, "end_line": 1, "end_column": 2, "code": "C",
-         "message": "m", "fix": {"replacement": 1, "safe": True}},
+        {"path": "a.py"},  # not the list a dataclass is written as
+        ["a.py", 1, 1, 1, 2, "C", "m"],  # missing fields
+        ["a.py", "1", 1, 1, 2, "C", "m", None, None],  # a string where an int goes
+        ["a.py", 1, 1, 1, 2, "C", "m", None, None, 1],  # a field the class does not have
+        ["a.py", 1, 1, 1, 2, "C", "m", [1, True, "", False], None],  # a bad fix
+        ["a.py", 1, 1, 1, 2, "C", "m", None, True],  # a bool where an int goes
     ],
-)  # fmt: skip
+)
 def test_anything_else_is_a_value_error(data: object) -> None:
     with pytest.raises(ValueError):
         decode(Finding, data)
