@@ -176,6 +176,14 @@ class _Screens:
     def __init__(self, enabled: bool) -> None:
         self._enabled = enabled
         self._built: dict[int, tuple[Settings, Screen]] = {}  # id(settings) -> (it, its screen)
+        self._unjudged: dict[int, tuple[Settings, Settings]] = {}  # -> (it, with NONE verdicts)
+
+    def unjudged(self, settings: Settings) -> Settings:
+        """``settings`` for a file the project view has no verdict on."""
+        made = self._unjudged.get(id(settings))
+        if made is None:
+            made = self._unjudged[id(settings)] = (settings, replace(settings, verdicts=NONE))
+        return made[1]
 
     def get(self, settings: Settings) -> Screen | None:
         if not self._enabled:
@@ -324,7 +332,11 @@ def _process_item(item: _Item, work: _Work, screens: _Screens) -> FileOutcome:
     if isinstance(settings, Problem):
         return _config_error(settings)
     screen = screens.get(settings)  # by the file's own settings: one screen per config
-    settings = replace(settings, verdicts=work.view.for_path(item))
+    verdicts = work.view.for_path(item)
+    # Most files have no verdicts: their settings are made once per config, not per file.
+    settings = (
+        screens.unjudged(settings) if verdicts is NONE else replace(settings, verdicts=verdicts)
+    )
     return process_file(item, settings, work.mode, work.guard, screen, caching=work.caching)
 
 

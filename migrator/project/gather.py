@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from migrator.kinds import kind_of
 from migrator.project.data_facts import KINDS, data_occurrences
@@ -12,6 +13,12 @@ from migrator.project.python_facts import PythonFacts
 from migrator.ruleset import RuleSet
 
 
+def _any_of(needles: list[bytes]) -> re.Pattern[bytes]:
+    # Longest first, though any match will do: the pattern reads as the list it stands for.
+    ordered = sorted(set(needles), key=lambda n: (-len(n), n))
+    return re.compile(b"|".join(re.escape(n) for n in ordered) or b"(?!)")
+
+
 class Gatherer:
     """Computes ``FileFacts`` for any file kind (built once per run or worker)."""
 
@@ -19,12 +26,16 @@ class Gatherer:
         self.python = PythonFacts(ruleset)
         # Every migrating literal holds a source ID, and every lookup that a migration can
         # start to match holds a target's: a file with neither has nothing to parse.
-        self._needles = tuple(model.encode() for model in ruleset.sources)
-        self._python_needles = self._needles + tuple(t.encode() for t in ruleset.targets)
+        sources = [model.encode() for model in ruleset.sources]
+        targets = [model.encode() for model in ruleset.targets]
+        # One pass over the bytes for all of them (a file is read for the view whatever it
+        # holds: this runs on every file of the project).
+        self._needles = _any_of(sources)
+        self._python_needles = _any_of(sources + targets)
 
     def mentions(self, source: bytes, *, python: bool = False) -> bool:
         needles = self._python_needles if python else self._needles
-        return any(needle in source for needle in needles)
+        return needles.search(source) is not None
 
     def facts(self, path: str, source: bytes) -> FileFacts:
         kind = kind_of(path)

@@ -37,7 +37,7 @@ class ProjectView:
     verdicts: dict[str, FileVerdicts] = field(default_factory=dict)
 
     def for_path(self, path: str | os.PathLike[str]) -> FileVerdicts:
-        return self.verdicts.get(key(path), NONE)
+        return self.verdicts.get(key(path), NONE) if self.verdicts else NONE
 
 
 def key(path: str | os.PathLike[str]) -> str:
