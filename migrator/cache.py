@@ -167,13 +167,9 @@ class Cache:
         self._fresh[path] = entry
         return entry.get("value")
 
-    def put(self, path: str, info: os.stat_result, data: bytes, value: Any) -> None:
-        """Record ``value`` for the file whose stat and bytes were ``info`` and ``data``."""
-        self.record(path, stamp(info), content_hash(data), value)
-
     def record(self, path: str, stamped: list[int], digest: str, value: Any) -> None:
-        """``put`` from a stamp and a content hash taken elsewhere (by a worker process,
-        which read the file and sends back only these)."""
+        """Record ``value`` for the file whose stamp and content hash were taken when it was
+        read (by a worker process, which sends back only these)."""
         if self.file is not None:
             entry = {"stamp": stamped, "seen": time.time_ns(), "hash": digest, "value": value}
             self._fresh[path] = entry

@@ -13,7 +13,6 @@ from pathlib import Path, PurePath
 from typing import Union
 
 from migrator import isolation
-from migrator.cache import content_hash, stamp
 from migrator.config import Settings
 from migrator.config_tree import ConfigTree
 from migrator.discovery import Missing, NotRegular, Problem, iter_paths
@@ -415,7 +414,7 @@ def process_file(
         outcome.errors.append(FileError(outcome.path, checked.error, line, column))
     if checked.new_source is None:
         if caching and info is not None:
-            outcome.seen = Seen(stamp(info), content_hash(source))
+            outcome.seen = Seen.of(info, source)
         return outcome
     if mode is Mode.DIFF:
         outcome.diff = unified_diff(outcome.path, source, checked.new_source)

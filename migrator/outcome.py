@@ -3,8 +3,10 @@ can keep it."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
+from migrator.cache import content_hash, stamp
 from migrator.findings import FileError, Finding
 
 
@@ -15,6 +17,11 @@ class Seen:
 
     stamp: list[int]
     digest: str
+
+    @classmethod
+    def of(cls, info: os.stat_result, data: bytes) -> Seen:
+        """The file whose status (taken before the read) was ``info`` and bytes ``data``."""
+        return cls(stamp(info), content_hash(data))
 
 
 @dataclass

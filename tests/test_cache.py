@@ -13,12 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from migrator.cache import Cache, cache_directory, cache_key
+from migrator.cache import Cache, cache_directory, cache_key, content_hash, stamp
+
+
+def put(cache: Cache, path: str, info: os.stat_result, data: bytes, value: object) -> None:
+    """Record ``value`` for a file as a run does, from its status and bytes."""
+    cache.record(path, stamp(info), content_hash(data), value)
 
 
 def _record(directory: Path, path: Path, value: object, key: str = "k") -> None:
     cache = Cache.open(directory, key)
-    cache.put(str(path), path.stat(), path.read_bytes(), value)
+    put(cache, str(path), path.stat(), path.read_bytes(), value)
     cache.save()
 
 
@@ -105,7 +110,7 @@ def test_a_corrupt_truncated_or_foreign_file_is_ignored_and_rebuilt(
     _age(source)
     cache = Cache.open(directory, "k")
     assert cache.entries == {}
-    cache.put(str(source), source.stat(), source.read_bytes(), "v")
+    put(cache, str(source), source.stat(), source.read_bytes(), "v")
     cache.save()
     assert Cache.open(directory, "k").get(str(source), source.stat(), source.read_bytes) == "v"
 
@@ -117,7 +122,7 @@ def test_entries_of_files_the_run_did_not_see_are_dropped(tmp_path: Path) -> Non
         _age(path)
     cache = Cache.open(tmp_path / "cache", "k")
     for path in (kept, gone):
-        cache.put(str(path), path.stat(), path.read_bytes(), path.name)
+        put(cache, str(path), path.stat(), path.read_bytes(), path.name)
     cache.save()
     gone.unlink()
     cache = Cache.open(tmp_path / "cache", "k")
@@ -148,7 +153,7 @@ def test_a_read_only_directory_is_one_notice_not_an_error(
     source = tmp_path / "a.py"
     source.write_text("x = 1\n")
     cache = Cache.open(directory, "k")
-    cache.put(str(source), source.stat(), source.read_bytes(), "v")
+    put(cache, str(source), source.stat(), source.read_bytes(), "v")
     cache.save()
     assert cache.notice is not None and "cache not written" in cache.notice
 
@@ -159,7 +164,7 @@ def test_a_cache_path_that_cannot_be_a_directory_is_one_notice(tmp_path: Path) -
     source = tmp_path / "a.py"
     source.write_text("x = 1\n")
     cache = Cache.open(blocker / "sub", "k")
-    cache.put(str(source), source.stat(), source.read_bytes(), "v")
+    put(cache, str(source), source.stat(), source.read_bytes(), "v")
     cache.save()
     assert cache.notice is not None and "cache not written" in cache.notice
 
@@ -167,11 +172,11 @@ def test_a_cache_path_that_cannot_be_a_directory_is_one_notice(tmp_path: Path) -
 _WRITER = """
 import sys
 from pathlib import Path
-from migrator.cache import Cache
+from migrator.cache import Cache, content_hash, stamp
 directory, source, tag = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 for i in range(60):
     cache = Cache.open(directory, "k")
-    cache.put(f"{source}-{tag}-{i % 5}", source.stat(), source.read_bytes(), "x" * 2000)
+    cache.record(f"{source}-{tag}-{i % 5}", stamp(source.stat()), content_hash(b"x"), "x" * 2000)
     cache.keep(cache.entries)
     cache.save()
     assert cache.notice is None, cache.notice
@@ -227,12 +232,12 @@ def test_files_of_keys_unused_for_a_month_are_removed(tmp_path: Path) -> None:
     source.write_text("x = 1\n")
     old, recent = Cache.open(directory, "old"), Cache.open(directory, "recent")
     for cache in (old, recent):
-        cache.put(str(source), source.stat(), source.read_bytes(), "v")
+        put(cache, str(source), source.stat(), source.read_bytes(), "v")
         cache.save()
     month_ago = time.time() - 31 * 24 * 3600
     os.utime(directory / "old.json.z", (month_ago, month_ago))
     current = Cache.open(directory, "current")
-    current.put(str(source), source.stat(), source.read_bytes(), "v")
+    put(current, str(source), source.stat(), source.read_bytes(), "v")
     current.save()
     assert sorted(p.name for p in directory.glob("*.json.z")) == [
         "current.json.z",

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Union
 
-from migrator.cache import content_hash, stamp
 from migrator.config import Settings, find_config
 from migrator.config_tree import ConfigTree
 from migrator.discovery import iter_paths
@@ -241,7 +240,7 @@ def read_facts(
         facts = gatherer.facts(path, source)
     except Exception:  # a file the view cannot read is judged on its own, never fatal
         return None
-    return facts, (Seen(stamp(info), content_hash(source)) if caching else None)
+    return facts, (Seen.of(info, source) if caching else None)
 
 
 def decide_view(
