@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path, PurePath
-from typing import Union
+from typing import Generic, Literal, TypeVar, Union, overload
 
 from migrator import isolation
 from migrator.config import Settings
@@ -24,8 +24,10 @@ from migrator.kinds import check_file
 from migrator.lifecycle import TargetShutdown, written_model
 from migrator.limits import internal_error, oversize_notice, too_large_to_check
 from migrator.outcome import FileOutcome, Seen
+from migrator.project.facts import FileFacts
+from migrator.project.gather import Gatherer
 from migrator.project.verdicts import NONE
-from migrator.project.view import ProjectView, build_view, key
+from migrator.project.view import ProjectView, Read, build_view, facts_of, key, read_facts
 from migrator.recorded import RecordedFile
 from migrator.results import SourceResult
 from migrator.run_cache import RunCache
@@ -107,22 +109,23 @@ def run(
     )
     configs = configs or ConfigTree(settings)
     walk = iter_paths(paths, root=settings.root, selection_for=configs.selection)
-    # Two phases: the facts of the whole project first (every model ID and its role), so that
-    # each file's fixes are decided knowing what else names the same model.
+    items = list(walk)  # paths only, cheap to hold; the view lists the project from them
     jobs = jobs or os.cpu_count() or 1
     stores = RunCache.open(settings, fix=mode is not Mode.LINT) if cache else RunCache()
-    view, project = build_view(paths, settings, jobs, POOL_THRESHOLD, configs, stores)
-    stores.keep(project)
-    # A progress bar needs the total first (paths only, cheap to hold). Without one, files
-    # are checked while the walk goes on: the pool's feeder thread draws the paths.
-    items: list[_Item] | Iterator[_Item] = list(walk) if on_file is not None else walk
-    total = len(items) if isinstance(items, list) else 0
     guard = DirtyGuard(settings.ruleset) if mode is Mode.FIX and not allow_dirty else None
-    work = _Work(configs, mode, guard, screens, view, stores.enabled)
-    for done, outcome in enumerate(_outcomes(iter(items), work, jobs, stores), 1):
+    work = _Work(configs, mode, guard, screens, caching=stores.enabled)
+    progress = _Progress(on_file, len(items))
+    # Two phases: the facts of the whole project first (every model ID and its role), so that
+    # each file's fixes are decided knowing what else names the same model. A file is read
+    # once: the first phase also checks it as if the view had no verdict on it, which holds
+    # for nearly every file; only the rest are checked again, knowing their verdicts.
+    first = _FirstPass(work, jobs, {key(item) for item in items if isinstance(item, Path)})
+    first.on_decided = progress.step
+    view, project = build_view(paths, settings, first.read, configs, stores, listed=items)
+    stores.keep(project)
+    work = replace(work, view=view)
+    for outcome in _outcomes(items, work, jobs, stores, first, progress):
         add_outcome(result, outcome)
-        if on_file is not None:
-            on_file(done, total)
     result.remarks.extend(stores.save())
     result.sort()
     result.target_shutdowns = target_shutdowns(result, settings)
@@ -194,21 +197,42 @@ class _Screens:
 
 
 def _outcomes(
-    items: Iterator[_Item], work: _Work, jobs: int, cache: RunCache
+    items: list[_Item],
+    work: _Work,
+    jobs: int,
+    cache: RunCache,
+    first: _FirstPass,
+    progress: _Progress,
 ) -> Iterator[FileOutcome]:
-    """Each item's outcome: from ``cache`` when it holds one, else by checking the file (in
-    worker processes for a run with enough of them)."""
+    """Each item's outcome: as the first pass decided it, from ``cache`` when it holds one,
+    else by checking the file (in worker processes for a run with enough of them)."""
+    undecided: list[_Item] = []
+    for item in items:
+        outcome = first.outcome(item, work.view) if isinstance(item, Path) else None
+        if outcome is None:
+            undecided.append(item)
+            continue
+        _record(cache, work, item, outcome)
+        yield outcome
+    rest: Iterator[_Item] = iter(undecided)
     if cache.enabled:
         answered: list[FileOutcome] = []
-        items = iter(list(_answer_from(cache, items, work, answered)))
-        yield from answered
-    for item, outcome in _checked(items, work, jobs):
-        if outcome.seen is not None and isinstance(item, Path):
-            settings = work.configs.for_file(item)
-            if isinstance(settings, Settings):
-                k = key(item)
-                cache.record_outcome(k, settings, work.view.verdicts.get(k, NONE), outcome)
+        rest = iter(list(_answer_from(cache, rest, work, answered)))
+        for outcome in answered:
+            progress.step()
+            yield outcome
+    for item, outcome in _checked(rest, work, jobs):
+        _record(cache, work, item, outcome)
+        progress.step()
         yield outcome
+
+
+def _record(cache: RunCache, work: _Work, item: _Item, outcome: FileOutcome) -> None:
+    if outcome.seen is not None and isinstance(item, Path):
+        settings = work.configs.for_file(item)
+        if isinstance(settings, Settings):
+            k = key(item)
+            cache.record_outcome(k, settings, work.view.verdicts.get(k, NONE), outcome)
 
 
 def _answer_from(
@@ -227,55 +251,150 @@ def _answer_from(
         yield item
 
 
+class _Progress:
+    """Drives ``on_file(done, total)``: files decided by either pass, up to the total (a file
+    the view judges is checked twice, and counted once)."""
+
+    def __init__(self, on_file: Callable[[int, int], None] | None, total: int) -> None:
+        self._on_file = on_file
+        self._total = total
+        self._done = 0
+
+    def step(self) -> None:
+        if self._on_file is not None:
+            self._done = min(self._done + 1, self._total)
+            self._on_file(self._done, self._total)
+
+
+# What the first pass says of one file: its key, its facts for the view (None: the view
+# cannot read it), what the cache stamps them with, and its outcome as if the view had no
+# verdict on it (None: not one the run checks, or one that `fix` must write).
+_FirstRead = tuple[str, Union[FileFacts, None], Union[Seen, None], Union[FileOutcome, None]]
+# A decided outcome as the first pass keeps it: a clean file (most) as its stamp, or True.
+_Decided = Union[FileOutcome, Seen, bool]
+
+
+class _FirstPass:
+    """Reads the files the project view needs (``read``, its ``Reader``) and checks, in the
+    same read, those the run checks; ``outcome`` gives an item's, where the view's verdicts
+    leave it as it was."""
+
+    def __init__(self, work: _Work, jobs: int, run_keys: set[str]) -> None:
+        self._work = work
+        self._jobs = jobs
+        self._run_keys = run_keys
+        self._decided: dict[str, _Decided] = {}
+        self.on_decided: Callable[[], None] = lambda: None
+
+    def read(self, names: list[str]) -> list[Read]:
+        tasks = [(name, key(name) in self._run_keys) for name in names]
+        facts: list[Read] = []
+        for k, found, seen, outcome in _first_reads(tasks, self._work, self._jobs):
+            if outcome is not None:
+                self._decided[k] = (outcome.seen or True) if outcome.clean else outcome
+                self.on_decided()
+            if found is not None:
+                facts.append((k, found, seen))
+        return facts
+
+    def outcome(self, item: Path, view: ProjectView) -> FileOutcome | None:
+        k = key(item)
+        decided = self._decided.pop(k, None)
+        if decided is None or view.verdicts.get(k, NONE).by_site:
+            return None
+        shown = display_path(item)
+        if isinstance(decided, FileOutcome):
+            return decided.shown_as(shown)
+        return FileOutcome(shown, checked=True, seen=decided if isinstance(decided, Seen) else None)
+
+
+def _first_reads(tasks: list[tuple[str, bool]], work: _Work, jobs: int) -> Iterator[_FirstRead]:
+    if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
+        yield from _in_pool(iter(tasks), work, jobs, _first_batch)
+        return
+    checker = _Checker(work)
+    for name, checked in tasks:
+        yield checker.read(name, checked)
+
+
 def _checked(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[tuple[_Item, FileOutcome]]:
     head = list(itertools.islice(items, POOL_THRESHOLD))
     if jobs > 1 and len(head) >= POOL_THRESHOLD:
-        yield from _pooled(itertools.chain(head, items), work, jobs)
+        sent = (
+            item if isinstance(item, _Special) else os.fspath(item)
+            for item in itertools.chain(head, items)
+        )
+        for sent_item, outcome in _in_pool(sent, work, jobs, _check_batch, with_items=True):
+            path = sent_item if isinstance(sent_item, _Special) else Path(sent_item)
+            # A clean file: only counted, so its path is left as discovery gave it.
+            yield path, outcome or FileOutcome(str(sent_item), checked=True)
         return
-    items = itertools.chain(head, items)
-    screens = _Screens(work.screens)
-    for item in items:
-        yield item, _process_item(item, work, screens)
+    checker = _Checker(work)
+    for item in itertools.chain(head, items):
+        yield item, checker.check(item)
 
 
-def _pooled(items: Iterable[_Item], work: _Work, jobs: int) -> Iterator[tuple[_Item, FileOutcome]]:
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+@overload
+def _in_pool(
+    items: Iterator[_T],
+    work: _Work,
+    jobs: int,
+    task: Callable[[list[_T]], list[_R]],
+    with_items: Literal[False] = False,
+) -> Iterator[_R]: ...
+@overload
+def _in_pool(
+    items: Iterator[_T],
+    work: _Work,
+    jobs: int,
+    task: Callable[[list[_T]], list[_R]],
+    with_items: Literal[True],
+) -> Iterator[tuple[_T, _R]]: ...
+def _in_pool(
+    items: Iterator[_T],
+    work: _Work,
+    jobs: int,
+    task: Callable[[list[_T]], list[_R]],
+    with_items: bool = False,
+) -> Iterator[_R] | Iterator[tuple[_T, _R]]:
+    """``task`` over batches of ``items`` in ``jobs`` worker processes, in order; each result
+    with its item when ``with_items``."""
     # Imported here: a run that stays in-process (the pre-commit case) does not pay for it.
     import multiprocessing
 
     batches = _Batches(items, BATCH_SIZE, MAX_BATCH_SIZE, every=2 * jobs)
     with multiprocessing.Pool(jobs, _init_worker, (work,)) as pool:
         # imap keeps the order of the batches, so diffs come out in a stable order too.
-        for outcomes in pool.imap(_work, batches):
+        for results in pool.imap(task, batches):
             batch = batches.sent.get()  # put before it was sent, so never waits
-            for item, outcome in zip(batch, outcomes):
-                path = item if isinstance(item, _Special) else Path(item)
-                # A clean file: only counted, so its path is left as discovery gave it.
-                yield path, outcome or FileOutcome(str(item), checked=True)
+            if with_items:
+                yield from zip(batch, results)
+            else:
+                yield from results
         # Let the workers finish on their own: leaving the block would stop them with
         # SIGTERM, which is for a run cut short.
         pool.close()
         pool.join()
 
 
-class _Batches:
-    """Groups paths (as strings, cheap to send) and remembers each batch until it is back."""
+class _Batches(Generic[_T]):
+    """Groups items and remembers each batch until it is back."""
 
-    def __init__(self, items: Iterable[_Item], first: int, largest: int, *, every: int) -> None:
+    def __init__(self, items: Iterable[_T], first: int, largest: int, *, every: int) -> None:
         self._items = iter(items)
         self._first = first
         self._largest = largest
         self._every = every  # batches of one size before the size doubles
-        self.sent: queue.SimpleQueue[list[str | Missing | Problem | NotRegular]] = (
-            queue.SimpleQueue()
-        )
+        self.sent: queue.SimpleQueue[list[_T]] = queue.SimpleQueue()
 
-    def __iter__(self) -> Iterator[list[str | Missing | Problem | NotRegular]]:
+    def __iter__(self) -> Iterator[list[_T]]:
         size = self._first
         for count in itertools.count(1):
-            batch = [
-                item if isinstance(item, _Special) else os.fspath(item)
-                for item in itertools.islice(self._items, size)
-            ]
+            batch = list(itertools.islice(self._items, size))
             if not batch:
                 return
             self.sent.put(batch)
@@ -284,34 +403,89 @@ class _Batches:
                 size = min(size * 2, self._largest)
 
 
+class _Checker:
+    """What one process needs to check files: the run's work, a screen per settings, and the
+    view's gatherer (built on first use)."""
+
+    def __init__(self, work: _Work) -> None:
+        self.work = work
+        self.screens = _Screens(work.screens)
+        self._gatherer: Gatherer | None = None
+
+    def check(self, item: _Item) -> FileOutcome:
+        return _process_item(item, self.work, self.screens)
+
+    def read(self, name: str, checked: bool) -> _FirstRead:
+        """``name``'s facts and, if ``checked`` (the run checks it), its outcome as if the view
+        had no verdict on it: one read for both."""
+        k = key(name)
+        base = self.work.configs.base
+        gatherer = self._gatherer = self._gatherer or Gatherer(base.ruleset)
+        settings = self.work.configs.for_file(name) if checked else None
+        # The view reads a file within the top-level size limit: where the file's own limit
+        # differs, the two reads differ too.
+        if not isinstance(settings, Settings) or settings.max_file_size != base.max_file_size:
+            found = read_facts(name, base, gatherer, self.work.caching)
+            return (k, *found, None) if found is not None else (k, None, None, None)
+        path = Path(name)
+        outcome = FileOutcome(display_path(path))
+        read = _read(path, settings, outcome)
+        if read is None:  # unreadable or too large: for the view too
+            return k, None, None, outcome
+        source, info = read
+        seen = Seen.of(info, source) if self.work.caching else None
+        screen = self.screens.get(settings)
+        unjudged = self.screens.unjudged(settings)
+        outcome = _judged(
+            path, source, seen, outcome, unjudged, self.work.mode, None, screen, write=False
+        )
+        # Written only once the view has spoken: `fix` checks such a file again then.
+        pending = outcome.changed and self.work.mode is Mode.FIX
+        return k, facts_of(name, source, gatherer), seen, None if pending else outcome
+
+
 # A worker's run-wide state, set once by _init_worker (the screen is built once per worker).
-_worker: tuple[_Work, _Screens] | BaseException | None = None
+_worker: _Checker | BaseException | None = None
 
 
 def _init_worker(work: _Work) -> None:
     global _worker
     in_worker()
     try:
-        screens = _Screens(work.screens)
-        screens.get(work.configs.base)  # built now: an error in it shows at once
-        _worker = (work, screens)
+        checker = _Checker(work)
+        checker.screens.get(work.configs.base)  # built now: an error in it shows at once
+        _worker = checker
     except Exception as exc:  # raised from _work instead: a failing initializer loops forever
         _worker = exc
 
 
-def _work(batch: list[str | Missing | Problem | NotRegular]) -> list[FileOutcome | None]:
-    """Check a batch; None stands for a file checked and found clean (most of them)."""
-    if not isinstance(_worker, tuple):
+def _checker() -> _Checker:
+    if not isinstance(_worker, _Checker):
         raise RuntimeError("worker not initialised") from _worker
+    return _worker
+
+
+def _check_batch(batch: list[str | Missing | Problem | NotRegular]) -> list[FileOutcome | None]:
+    """Check a batch; None stands for a file checked and found clean (most of them)."""
+    checker = _checker()
     outcomes: list[FileOutcome | None] = []
     for item in batch:
         if orphaned():  # no one is left to report to, and no one asked for more writes
             os._exit(128 + signal.SIGTERM)
-        path = item if isinstance(item, _Special) else Path(item)
-        outcome = _process_item(path, *_worker)
+        outcome = checker.check(item if isinstance(item, _Special) else Path(item))
         # A clean file the cache need not hear about costs nothing to send back.
         outcomes.append(None if outcome.clean and outcome.seen is None else outcome)
     return outcomes
+
+
+def _first_batch(batch: list[tuple[str, bool]]) -> list[_FirstRead]:
+    checker = _checker()
+    reads = []
+    for name, checked in batch:
+        if orphaned():
+            os._exit(128 + signal.SIGTERM)
+        reads.append(checker.read(name, checked))
+    return reads
 
 
 def _process_item(item: _Item, work: _Work, screens: _Screens) -> FileOutcome:
@@ -381,15 +555,44 @@ def process_file(
     the change. With ``caching``, an outcome that depends only on the file's bytes and the
     settings says what the file was (``FileOutcome.seen``)."""
     outcome = FileOutcome(display_path(path))
+    read = _read(path, settings, outcome)
+    if read is None:
+        return outcome
+    source, info = read
+    seen = Seen.of(info, source) if caching else None
+    return _judged(path, source, seen, outcome, settings, mode, guard, screen)
+
+
+def _read(
+    path: Path, settings: Settings, outcome: FileOutcome
+) -> tuple[bytes, os.stat_result] | None:
+    """The file's bytes and status; None, said in ``outcome``, if it cannot or must not be
+    read (too large)."""
     try:
         too_large = oversize_notice(path, settings.max_file_size)
-        source, info = (b"", None) if too_large else read_regular_stat(path)
+        if too_large:
+            outcome.notices.append(FileError(outcome.path, too_large))
+            return None
+        return read_regular_stat(path)
     except OSError as exc:
         outcome.errors.append(FileError(outcome.path, f"cannot read: {exc.strerror or exc}"))
-        return outcome
-    if too_large:
-        outcome.notices.append(FileError(outcome.path, too_large))
-        return outcome
+        return None
+
+
+def _judged(
+    path: Path,
+    source: bytes,
+    seen: Seen | None,
+    outcome: FileOutcome,
+    settings: Settings,
+    mode: Mode,
+    guard: DirtyGuard | None,
+    screen: Screen | None,
+    *,
+    write: bool = True,
+) -> FileOutcome:
+    """``outcome``, filled in from checking ``source``, the bytes of ``path``. Without
+    ``write``, a FIX that would write says only ``changed``."""
     outcome.checked = True
 
     def check() -> SourceResult:
@@ -413,11 +616,13 @@ def process_file(
         line, column = checked.error_at or (None, None)
         outcome.errors.append(FileError(outcome.path, checked.error, line, column))
     if checked.new_source is None:
-        if caching and info is not None:
-            outcome.seen = Seen.of(info, source)
+        outcome.seen = seen
         return outcome
     if mode is Mode.DIFF:
         outcome.diff = unified_diff(outcome.path, source, checked.new_source)
+    elif not write:
+        outcome.changed = True
+        return outcome
     else:
         refusal = guard.refusal(path) if guard is not None else None
         try:

@@ -4,7 +4,7 @@ can keep it."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from migrator.cache import content_hash, stamp
 from migrator.findings import FileError, Finding
@@ -49,4 +49,26 @@ class FileOutcome:
             or self.warnings
             or self.notices
             or self.recorded
+        )
+
+    def shown_as(self, shown: str) -> FileOutcome:
+        """This outcome with ``shown`` as the file's path, in every finding too (a file named
+        otherwise than when it was checked: by the cache's run, or by the view's walk)."""
+        if self.path == shown:  # the common case, and every finding says so too
+            return self
+
+        def moved(finding: Finding) -> Finding:
+            return replace(finding, path=shown)
+
+        def moved_error(error: FileError) -> FileError:
+            return replace(error, path=shown)
+
+        return replace(
+            self,
+            path=shown,
+            findings=[moved(f) for f in self.findings],
+            fixed=[moved(f) for f in self.fixed],
+            errors=[moved_error(e) for e in self.errors],
+            warnings=[moved_error(e) for e in self.warnings],
+            notices=[moved_error(e) for e in self.notices],
         )

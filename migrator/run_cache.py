@@ -27,7 +27,6 @@ from typing import Any
 from migrator.cache import Cache, cache_directory, cache_key, fingerprint
 from migrator.cache_codec import decode, encode
 from migrator.config import Settings
-from migrator.findings import FileError, Finding
 from migrator.outcome import FileOutcome, Seen
 from migrator.project.facts import FileFacts
 from migrator.project.verdicts import NONE, FileVerdicts, Verdict
@@ -124,7 +123,7 @@ class RunCache:
         if value[2] == _EMPTY:
             return FileOutcome(shown, checked=True)
         outcome = _decoded(FileOutcome, value[2])
-        return _shown_as(outcome, shown) if outcome is not None else None
+        return outcome.shown_as(shown) if outcome is not None else None
 
     def record_outcome(
         self, key: str, settings: Settings, verdicts: FileVerdicts, outcome: FileOutcome
@@ -235,24 +234,3 @@ def _decoded(kind: Any, value: Any) -> Any | None:
         return decode(kind, value)
     except ValueError:  # a foreign or damaged entry: checked again
         return None
-
-
-def _shown_as(outcome: FileOutcome, shown: str) -> FileOutcome:
-    if outcome.path == shown:  # named as when recorded (and so is every finding)
-        return outcome
-
-    def moved(finding: Finding) -> Finding:
-        return replace(finding, path=shown)
-
-    def moved_error(error: FileError) -> FileError:
-        return replace(error, path=shown)
-
-    return replace(
-        outcome,
-        path=shown,
-        findings=[moved(f) for f in outcome.findings],
-        fixed=[moved(f) for f in outcome.fixed],
-        errors=[moved_error(e) for e in outcome.errors],
-        warnings=[moved_error(e) for e in outcome.warnings],
-        notices=[moved_error(e) for e in outcome.notices],
-    )

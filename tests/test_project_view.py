@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -144,3 +147,46 @@ def test_pooled_and_in_process_runs_agree(tmp_path: Path, monkeypatch: pytest.Mo
         texts = {p.as_posix(): p.read_text() for p in sorted(root.rglob("*.py"))}
         outcomes.append((lines(result), sorted(result.changed_files), list(texts.values())))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("mode", list(engine.Mode))
+def test_a_cold_run_reads_a_file_once_unless_the_view_judges_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: engine.Mode
+) -> None:
+    """The view's facts and the file's checks come from one read; a file is read again only
+    to be checked knowing its verdicts, or (``fix``) to be written once they are known."""
+    import migrator.project.view as view
+
+    reads: list[str] = []
+    views: list[view.ProjectView] = []
+
+    def counted(real: Callable[..., Any]) -> Callable[..., Any]:
+        def read(path: str, *args: object, **kwargs: object) -> Any:
+            reads.append(Path(path).as_posix())
+            return real(path, *args, **kwargs)
+
+        return read
+
+    def build_view(*args: Any, **kwargs: Any) -> Any:
+        built = real_build_view(*args, **kwargs)
+        views.append(built[0])
+        return built
+
+    real_build_view = engine.build_view
+    monkeypatch.setattr(engine, "read_regular_stat", counted(engine.read_regular_stat))
+    monkeypatch.setattr(view, "read_regular_stat", counted(view.read_regular_stat))
+    monkeypatch.setattr(engine, "build_view", build_view)
+    root = make(tmp_path, PROJECT)
+    monkeypatch.chdir(root)
+    result = engine.run([Path(".")], load_settings(cwd=root), mode, allow_dirty=True, jobs=1)
+    [seen] = views
+    judged = {
+        Path(os.path.relpath(k, root)).as_posix() for k, v in seen.verdicts.items() if v.by_site
+    }
+    written = (
+        {Path(p).as_posix() for p in result.changed_files} if mode is engine.Mode.FIX else set()
+    )
+    assert judged and reads  # the project has files the view judges
+    for path in sorted(set(reads)):
+        again = path in judged or path in written
+        assert reads.count(path) == (2 if again else 1), path

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Union
 
 from migrator.config import Settings, find_config
 from migrator.config_tree import ConfigTree
-from migrator.discovery import iter_paths
+from migrator.discovery import SelectionFor, iter_paths
 from migrator.files import read_regular_stat
 from migrator.kinds import kind_of
 from migrator.outcome import Seen
@@ -76,27 +76,33 @@ def _root_of(start: Path, nearest_config: Callable[[str], str | None] | None) ->
 
 
 def project_files(
-    paths: Sequence[Path], settings: Settings, configs: ConfigTree | None = None
+    paths: Sequence[Path],
+    settings: Settings,
+    configs: ConfigTree | None = None,
+    listed: Sequence[object] | None = None,
 ) -> Iterator[tuple[str, str, str]]:
     """Every file of the projects ``paths`` belong to, as ``(key, path, project root)``, each
     once; and the named files themselves (a file named on the command line is always checked).
-    ``configs``: the run's configs (each folder walked with its own patterns)."""
+    ``configs``: the run's configs (each folder walked with its own patterns). ``listed``: what
+    the run's own walk of ``paths`` found; when the one path named is its project's root
+    (``migrator lint .`` at the top, as CI runs it), that is the project, not walked again."""
     present = [p for p in paths if os.path.lexists(p)]
     cache: dict[Path, Path] = {}
     nearest = configs.nearest if configs is not None else None
     selection_for = configs.selection if configs is not None else None
     roots = {p: project_root(p, cache, nearest) for p in present}
-    walks = [(root, root) for root in sorted(set(roots.values()))]
-    walks += [(p, roots[p]) for p in present]
+    walks: list[tuple[Iterable[object], Path]] = []
+    if listed is not None and len(paths) == 1 and present:
+        named = present[0]
+        if os.path.isdir(named) and Path(os.path.abspath(named)) == roots[named]:
+            walks.append((listed, roots[named]))
+    if not walks:
+        walks = [
+            (_walk(root, settings, selection_for), root) for root in sorted(set(roots.values()))
+        ]
+        walks += [(_walk(p, settings, selection_for), roots[p]) for p in present]
     seen: set[str] = set()
-    for top, root in walks:
-        found = iter_paths(
-            [top],
-            root=settings.root,
-            exclude=settings.exclude,
-            include=settings.walk_patterns,
-            selection_for=selection_for,
-        )
+    for found, root in walks:
         for item in found:
             if not isinstance(item, Path):  # missing, or a broken config: the run reports it
                 continue
@@ -107,38 +113,54 @@ def project_files(
                 yield k, name, os.fspath(root)
 
 
+def _walk(top: Path, settings: Settings, selection_for: SelectionFor | None) -> Iterator[object]:
+    return iter_paths(
+        [top],
+        root=settings.root,
+        exclude=settings.exclude,
+        include=settings.walk_patterns,
+        selection_for=selection_for,
+    )
+
+
+# Reads the named files for the view: (key, facts, what the cache stamps them with) for each
+# file that could be read. The run supplies it: it checks the files it reads at the same time.
+Reader = Callable[[list[str]], Iterable["Read"]]
+Read = tuple[str, FileFacts, Union[Seen, None]]
+
+
 def build_view(
     paths: Sequence[Path],
     settings: Settings,
-    jobs: int = 1,
-    pool_threshold: int = 50,
+    read: Reader,
     configs: ConfigTree | None = None,
     cache: RunCache | None = None,
+    listed: Sequence[object] | None = None,
 ) -> tuple[ProjectView, list[str]]:
     """The view of the projects ``paths`` belong to, and the keys of their files.
 
-    Files unchanged since ``cache`` recorded them are not read; the others are, with ``jobs``
-    > 1 and at least ``pool_threshold`` of them by worker processes (the facts are plain
-    data, sent back whole). When no file's facts changed, the view is the one recorded.
+    Files unchanged since ``cache`` recorded them are not read; ``read`` reads the others.
+    When no file's facts changed, the view is the one recorded. ``listed``: as for
+    ``project_files``.
     """
     cache = cache or RunCache()
     names: dict[str, str] = {}
     digests: dict[str, str] = {}
     missing: list[str] = []
-    for k, name, root in project_files(paths, settings, configs):
+    for k, name, root in project_files(paths, settings, configs, listed):
         names[k] = _relative(name, root)
         digest = cache.facts_digest(k, name)
         if digest is not None:
             digests[k] = digest
         else:
             missing.append(name)
-    read: dict[str, FileFacts] = {}
-    found = _read_all(missing, settings, jobs, pool_threshold, cache.enabled)
+    read_now: dict[str, FileFacts] = {}
+    found = read(missing)
     if not cache.enabled:
         every = {k: (names[k], facts) for k, facts, _ in found}
         return ProjectView(decide_view(every, settings)), list(names)
     for k, facts, seen in found:
-        read[k] = facts
+        read_now[k] = facts
         digests[k] = facts_digest(facts)
         if seen is not None:
             cache.record_digest(k, seen, digests[k])
@@ -147,7 +169,7 @@ def build_view(
     )
     verdicts = cache.view(project)
     if verdicts is None:
-        verdicts = decide_view(_all_facts(names, digests, read, settings, cache), settings)
+        verdicts = decide_view(_all_facts(names, digests, read_now, settings, cache), settings)
         cache.record_view(project, verdicts)
     return ProjectView(verdicts), list(names)
 
@@ -176,53 +198,6 @@ def _all_facts(
     return found
 
 
-def _read_all(
-    missing: list[str], settings: Settings, jobs: int, threshold: int, caching: bool
-) -> list[tuple[str, FileFacts, Seen | None]]:
-    if jobs > 1 and len(missing) >= threshold:
-        import multiprocessing
-
-        size = max(8, min(256, len(missing) // (4 * jobs) or 1))
-        batches = [missing[i : i + size] for i in range(0, len(missing), size)]
-        with multiprocessing.Pool(jobs, _init_worker, (settings, caching)) as pool:
-            read = [entry for batch in pool.imap(_gather_batch, batches) for entry in batch]
-            pool.close()
-            pool.join()
-        return read
-    return _gather_items(missing, settings, Gatherer(settings.ruleset), caching)
-
-
-_worker: tuple[Settings, Gatherer, bool] | None = None
-
-
-def _init_worker(settings: Settings, caching: bool) -> None:
-    global _worker
-    from migrator.interrupts import in_worker
-
-    in_worker()
-    _worker = (settings, Gatherer(settings.ruleset), caching)
-
-
-def _gather_batch(batch: list[str]) -> list[_Read]:
-    if _worker is None:
-        raise RuntimeError("worker not initialised")
-    return _gather_items(batch, *_worker)
-
-
-_Read = tuple[str, FileFacts, Union[Seen, None]]
-
-
-def _gather_items(
-    paths: Sequence[str], settings: Settings, gatherer: Gatherer, caching: bool
-) -> list[_Read]:
-    out = []
-    for path in paths:
-        read = read_facts(path, settings, gatherer, caching)
-        if read is not None:
-            out.append((key(path), *read))
-    return out
-
-
 def read_facts(
     path: str, settings: Settings, gatherer: Gatherer, caching: bool = False
 ) -> tuple[FileFacts, Seen | None] | None:
@@ -236,11 +211,18 @@ def read_facts(
         source, info = read_regular_stat(path)
     except OSError:
         return None
-    try:
-        facts = gatherer.facts(path, source)
-    except Exception:  # a file the view cannot read is judged on its own, never fatal
+    facts = facts_of(path, source, gatherer)
+    if facts is None:
         return None
     return facts, (Seen.of(info, source) if caching else None)
+
+
+def facts_of(path: str, source: bytes, gatherer: Gatherer) -> FileFacts | None:
+    """The facts of ``source``, read from ``path``; None when the view cannot read it."""
+    try:
+        return gatherer.facts(path, source)
+    except Exception:  # a file the view cannot read is judged on its own, never fatal
+        return None
 
 
 def decide_view(
