@@ -208,11 +208,13 @@ def _outcomes(
     else by checking the file (in worker processes for a run with enough of them)."""
     undecided: list[_Item] = []
     for item in items:
-        outcome = first.outcome(item, work.view) if isinstance(item, Path) else None
+        k = key(item) if isinstance(item, Path) else ""
+        outcome = first.outcome(k, item, work.view) if isinstance(item, Path) else None
         if outcome is None:
             undecided.append(item)
             continue
-        _record(cache, work, item, outcome)
+        if outcome.seen is not None:
+            _record(cache, work, item, outcome)
         yield outcome
     rest: Iterator[_Item] = iter(undecided)
     if cache.enabled:
@@ -286,8 +288,8 @@ class _FirstPass:
         self._decided: dict[str, _Decided] = {}
         self.on_decided: Callable[[], None] = lambda: None
 
-    def read(self, names: list[str]) -> list[Read]:
-        tasks = [(name, key(name) in self._run_keys) for name in names]
+    def read(self, files: list[tuple[str, str]]) -> list[Read]:
+        tasks = [(k, name, k in self._run_keys) for k, name in files]
         facts: list[Read] = []
         for k, found, seen, outcome in _first_reads(tasks, self._work, self._jobs):
             if outcome is not None:
@@ -297,8 +299,7 @@ class _FirstPass:
                 facts.append((k, found, seen))
         return facts
 
-    def outcome(self, item: Path, view: ProjectView) -> FileOutcome | None:
-        k = key(item)
+    def outcome(self, k: str, item: Path, view: ProjectView) -> FileOutcome | None:
         decided = self._decided.pop(k, None)
         if decided is None or view.verdicts.get(k, NONE).by_site:
             return None
@@ -308,13 +309,15 @@ class _FirstPass:
         return FileOutcome(shown, checked=True, seen=decided if isinstance(decided, Seen) else None)
 
 
-def _first_reads(tasks: list[tuple[str, bool]], work: _Work, jobs: int) -> Iterator[_FirstRead]:
+def _first_reads(
+    tasks: list[tuple[str, str, bool]], work: _Work, jobs: int
+) -> Iterator[_FirstRead]:
     if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
         yield from _in_pool(iter(tasks), work, jobs, _first_batch)
         return
     checker = _Checker(work)
-    for name, checked in tasks:
-        yield checker.read(name, checked)
+    for k, name, checked in tasks:
+        yield checker.read(k, name, checked)
 
 
 def _checked(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[tuple[_Item, FileOutcome]]:
@@ -415,10 +418,9 @@ class _Checker:
     def check(self, item: _Item) -> FileOutcome:
         return _process_item(item, self.work, self.screens)
 
-    def read(self, name: str, checked: bool) -> _FirstRead:
-        """``name``'s facts and, if ``checked`` (the run checks it), its outcome as if the view
-        had no verdict on it: one read for both."""
-        k = key(name)
+    def read(self, k: str, name: str, checked: bool) -> _FirstRead:
+        """The facts of the file ``name`` (keyed ``k``) and, if ``checked`` (the run checks
+        it), its outcome as if the view had no verdict on it: one read for both."""
         base = self.work.configs.base
         gatherer = self._gatherer = self._gatherer or Gatherer(base.ruleset)
         settings = self.work.configs.for_file(name) if checked else None
@@ -478,13 +480,13 @@ def _check_batch(batch: list[str | Missing | Problem | NotRegular]) -> list[File
     return outcomes
 
 
-def _first_batch(batch: list[tuple[str, bool]]) -> list[_FirstRead]:
+def _first_batch(batch: list[tuple[str, str, bool]]) -> list[_FirstRead]:
     checker = _checker()
     reads = []
-    for name, checked in batch:
+    for k, name, checked in batch:
         if orphaned():
             os._exit(128 + signal.SIGTERM)
-        reads.append(checker.read(name, checked))
+        reads.append(checker.read(k, name, checked))
     return reads
 
 

@@ -8,6 +8,7 @@ same project as ``migrator fix .`` does, as a pre-commit hook that names a few f
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,21 @@ class ProjectView:
 
 def key(path: str | os.PathLike[str]) -> str:
     """How the view names a file: its absolute path, as the file system compares them."""
-    return os.path.normcase(os.path.abspath(path))
+    return os.path.normcase(_absolute(os.fspath(path)))
+
+
+def _absolute(path: str) -> str:
+    # os.path.abspath normalises too, which costs more than the rest of a file's bookkeeping
+    # on a warm run; the walk's paths are normal already (relative to the current directory
+    # when under it), so most need only a join.
+    if os.sep == "/" and not _ABNORMAL.search(path) and path not in (".", ".."):
+        return path if path.startswith("/") else os.path.join(os.getcwd(), path)
+    return os.path.abspath(path)
+
+
+# What os.path.normpath would change in a POSIX path: an empty, "." or ".." part, or a
+# trailing separator.
+_ABNORMAL = re.compile(r"//|(^|/)\.\.?(/|$)|./$")
 
 
 def project_root(
@@ -123,9 +138,9 @@ def _walk(top: Path, settings: Settings, selection_for: SelectionFor | None) -> 
     )
 
 
-# Reads the named files for the view: (key, facts, what the cache stamps them with) for each
-# file that could be read. The run supplies it: it checks the files it reads at the same time.
-Reader = Callable[[list[str]], Iterable["Read"]]
+# Reads files, given as (key, path), for the view: (key, facts, what the cache stamps them
+# with) for each that could be read. The run supplies it: it checks the files it reads then.
+Reader = Callable[[list[tuple[str, str]]], Iterable["Read"]]
 Read = tuple[str, FileFacts, Union[Seen, None]]
 
 
@@ -146,14 +161,14 @@ def build_view(
     cache = cache or RunCache()
     names: dict[str, str] = {}
     digests: dict[str, str] = {}
-    missing: list[str] = []
+    missing: list[tuple[str, str]] = []
     for k, name, root in project_files(paths, settings, configs, listed):
         names[k] = _relative(name, root)
         digest = cache.facts_digest(k, name)
         if digest is not None:
             digests[k] = digest
         else:
-            missing.append(name)
+            missing.append((k, name))
     read_now: dict[str, FileFacts] = {}
     found = read(missing)
     if not cache.enabled:
@@ -257,7 +272,7 @@ def is_test(name: str) -> bool:
 
 
 def _relative(path: str, root: str) -> str:
-    absolute = os.path.abspath(path)
+    absolute = _absolute(path)
     if absolute.startswith(root) and absolute[len(root) : len(root) + 1] == os.sep:
         return absolute[len(root) + 1 :].replace(os.sep, "/")  # the common case, and cheap
     try:
