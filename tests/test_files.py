@@ -95,17 +95,19 @@ def test_file_changed_since_it_was_read_is_not_overwritten(tmp_path: Path) -> No
 def test_fix_reports_a_file_edited_between_read_and_write(in_tmp: Path, monkeypatch) -> None:
     app = in_tmp / "app.py"
     app.write_bytes(OLD)
-    theirs = b'A = "gpt-4o"  # edited in the editor meanwhile\n'
+    edits: list[bytes] = []
     real_check = engine.check_file
 
     def check_then_someone_edits(*args: object, **kwargs: object) -> object:
         checked = real_check(*args, **kwargs)  # type: ignore[arg-type]
-        app.write_bytes(theirs)
+        # Other bytes each time: whichever read the fix is made from, the file changed since.
+        edits.append(b'A = "gpt-4o"  # edited in the editor meanwhile, %d\n' % len(edits))
+        app.write_bytes(edits[-1])
         return checked
 
     monkeypatch.setattr(engine, "check_file", check_then_someone_edits)
     result = CliRunner().invoke(main, ["fix", "app.py"])
-    assert app.read_bytes() == theirs
+    assert app.read_bytes() == edits[-1]
     assert result.exit_code == 2
     assert "app.py: error: file changed on disk while it was being fixed" in result.stderr
     assert "MIG001" in result.stdout  # the finding is still reported, not lost

@@ -194,8 +194,8 @@ def test_a_cold_run_reads_a_file_once_unless_the_view_judges_it(
 
 @pytest.mark.parametrize(
     "path",
-    ["a.py", "a/b.py", "./a.py", "a/./b.py", "a/../b.py", "a//b.py", "/x/y", "/x/../y", "a/"]
-    + ["..", "../a", ".", "a/.", "a/..", ".hidden/x.py", "a/..b/c", "a./b", "/", "//x", "a/.../b"],
+    "| a.py a/b.py ./a.py a/./b.py a/../b.py a//b.py /x/y /x/../y a/ .. ../a . a/. a/.. "
+    ".hidden/x.py a/..b/c a./b / //x a/.../b".replace("|", "").split(" "),
 )
 def test_a_key_is_the_absolute_path_whatever_the_spelling(path: str) -> None:
     from migrator.project.view import key

@@ -8,7 +8,6 @@ same project as ``migrator fix .`` does, as a pre-commit hook that names a few f
 from __future__ import annotations
 
 import os
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -48,15 +47,18 @@ def key(path: str | os.PathLike[str]) -> str:
 def _absolute(path: str) -> str:
     # os.path.abspath normalises too, which costs more than the rest of a file's bookkeeping
     # on a warm run; the walk's paths are normal already (relative to the current directory
-    # when under it), so most need only a join.
-    if os.sep == "/" and not _ABNORMAL.search(path) and path not in (".", ".."):
-        return path if path.startswith("/") else os.path.join(os.getcwd(), path)
+    # when under it), so most need only a join. Any "." part ("./a", "a/../b", ".git/x")
+    # or empty part ("a//b", "a/") is left to abspath.
+    if (
+        os.sep == "/"
+        and path
+        and "//" not in path
+        and "/." not in path
+        and path[0] != "."
+        and path[-1] != "/"
+    ):
+        return path if path[0] == "/" else os.path.join(os.getcwd(), path)
     return os.path.abspath(path)
-
-
-# What os.path.normpath would change in a POSIX path: an empty, "." or ".." part, or a
-# trailing separator.
-_ABNORMAL = re.compile(r"//|(^|/)\.\.?(/|$)|./$")
 
 
 def project_root(
