@@ -119,8 +119,8 @@ def run(
     # each file's fixes are decided knowing what else names the same model. A file is read
     # once: the first phase also checks it as if the view had no verdict on it, which holds
     # for nearly every file; only the rest are checked again, knowing their verdicts.
-    first = _FirstPass(work, jobs, {key(item) for item in items if isinstance(item, Path)})
-    first.on_decided = progress.step
+    run_keys = {key(item) for item in items if isinstance(item, Path)}
+    first = _FirstPass(work, jobs, run_keys, on_decided=progress.step)
     view, project = build_view(paths, settings, first.read, configs, stores, listed=items)
     stores.keep(project)
     work = replace(work, view=view)
@@ -281,12 +281,14 @@ class _FirstPass:
     same read, those the run checks; ``outcome`` gives an item's, where the view's verdicts
     leave it as it was."""
 
-    def __init__(self, work: _Work, jobs: int, run_keys: set[str]) -> None:
+    def __init__(
+        self, work: _Work, jobs: int, run_keys: set[str], on_decided: Callable[[], None]
+    ) -> None:
         self._work = work
         self._jobs = jobs
         self._run_keys = run_keys
+        self._on_decided = on_decided
         self._decided: dict[str, _Decided] = {}
-        self.on_decided: Callable[[], None] = lambda: None
 
     def read(self, files: list[tuple[str, str]]) -> list[Read]:
         tasks = [(k, name, k in self._run_keys) for k, name in files]
@@ -294,7 +296,7 @@ class _FirstPass:
         for k, found, seen, outcome in _first_reads(tasks, self._work, self._jobs):
             if outcome is not None:
                 self._decided[k] = (outcome.seen or True) if outcome.clean else outcome
-                self.on_decided()
+                self._on_decided()
             if found is not None:
                 facts.append((k, found, seen))
         return facts
