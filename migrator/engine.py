@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import itertools
 import os
-import queue
 import signal
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from pathlib import Path, PurePath
-from typing import Generic, Literal, TypeVar, Union, overload
+from pathlib import Path
+from typing import Union
 
 from migrator import isolation
 from migrator.config import Settings
 from migrator.config_tree import ConfigTree
+from migrator.diffs import unified_diff
 from migrator.discovery import Missing, NotRegular, Problem, iter_paths
 from migrator.files import WriteError, read_regular_stat, write_atomic
 from migrator.findings import FileError, Finding
@@ -24,6 +24,7 @@ from migrator.kinds import check_file
 from migrator.lifecycle import TargetShutdown, written_model
 from migrator.limits import internal_error, oversize_notice, too_large_to_check
 from migrator.outcome import FileOutcome, Seen
+from migrator.pool import in_pool
 from migrator.project.facts import FileFacts
 from migrator.project.gather import Gatherer
 from migrator.project.verdicts import NONE
@@ -36,12 +37,6 @@ from migrator.screen import Screen
 # Below this many files a run stays in this process: starting workers costs more than it saves
 # (a pre-commit hook passes a handful of files).
 POOL_THRESHOLD = 50
-# Paths sent to a worker at a time. The first batches are small, so that a short run spreads
-# over every worker; the size doubles every few batches up to the largest, which amortises
-# the round trip through the pool (on trees of small clean files, 8 paths a batch cost 30%
-# more than 128). A batch is still small enough that the workers finish close together.
-BATCH_SIZE = 8
-MAX_BATCH_SIZE = 128
 
 
 class Mode(Enum):
@@ -315,7 +310,8 @@ def _first_reads(
     tasks: list[tuple[str, str, bool]], work: _Work, jobs: int
 ) -> Iterator[_FirstRead]:
     if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
-        yield from _in_pool(iter(tasks), work, jobs, _first_batch)
+        for _, read in in_pool(tasks, jobs, _first_batch, _init_worker, (work,)):
+            yield read
         return
     checker = _Checker(work)
     for k, name, checked in tasks:
@@ -329,7 +325,7 @@ def _checked(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[tuple[_
             item if isinstance(item, _Special) else os.fspath(item)
             for item in itertools.chain(head, items)
         )
-        for sent_item, outcome in _in_pool(sent, work, jobs, _check_batch, with_items=True):
+        for sent_item, outcome in in_pool(sent, jobs, _check_batch, _init_worker, (work,)):
             path = sent_item if isinstance(sent_item, _Special) else Path(sent_item)
             # A clean file: only counted, so its path is left as discovery gave it.
             yield path, outcome or FileOutcome(str(sent_item), checked=True)
@@ -337,75 +333,6 @@ def _checked(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[tuple[_
     checker = _Checker(work)
     for item in itertools.chain(head, items):
         yield item, checker.check(item)
-
-
-_T = TypeVar("_T")
-_R = TypeVar("_R")
-
-
-@overload
-def _in_pool(
-    items: Iterator[_T],
-    work: _Work,
-    jobs: int,
-    task: Callable[[list[_T]], list[_R]],
-    with_items: Literal[False] = False,
-) -> Iterator[_R]: ...
-@overload
-def _in_pool(
-    items: Iterator[_T],
-    work: _Work,
-    jobs: int,
-    task: Callable[[list[_T]], list[_R]],
-    with_items: Literal[True],
-) -> Iterator[tuple[_T, _R]]: ...
-def _in_pool(
-    items: Iterator[_T],
-    work: _Work,
-    jobs: int,
-    task: Callable[[list[_T]], list[_R]],
-    with_items: bool = False,
-) -> Iterator[_R] | Iterator[tuple[_T, _R]]:
-    """``task`` over batches of ``items`` in ``jobs`` worker processes, in order; each result
-    with its item when ``with_items``."""
-    # Imported here: a run that stays in-process (the pre-commit case) does not pay for it.
-    import multiprocessing
-
-    batches = _Batches(items, BATCH_SIZE, MAX_BATCH_SIZE, every=2 * jobs)
-    with multiprocessing.Pool(jobs, _init_worker, (work,)) as pool:
-        # imap keeps the order of the batches, so diffs come out in a stable order too.
-        for results in pool.imap(task, batches):
-            batch = batches.sent.get()  # put before it was sent, so never waits
-            if with_items:
-                yield from zip(batch, results)
-            else:
-                yield from results
-        # Let the workers finish on their own: leaving the block would stop them with
-        # SIGTERM, which is for a run cut short.
-        pool.close()
-        pool.join()
-
-
-class _Batches(Generic[_T]):
-    """Groups items and remembers each batch until it is back."""
-
-    def __init__(self, items: Iterable[_T], first: int, largest: int, *, every: int) -> None:
-        self._items = iter(items)
-        self._first = first
-        self._largest = largest
-        self._every = every  # batches of one size before the size doubles
-        self.sent: queue.SimpleQueue[list[_T]] = queue.SimpleQueue()
-
-    def __iter__(self) -> Iterator[list[_T]]:
-        size = self._first
-        for count in itertools.count(1):
-            batch = list(itertools.islice(self._items, size))
-            if not batch:
-                return
-            self.sent.put(batch)
-            yield batch
-            if count % self._every == 0:
-                size = min(size * 2, self._largest)
 
 
 class _Checker:
@@ -438,14 +365,19 @@ class _Checker:
             return k, None, None, outcome
         source, info = read
         seen = Seen.of(info, source) if self.work.caching else None
+        facts = facts_of(name, source, gatherer)
+        fix = self.work.mode is Mode.FIX
+        # `fix` writes a file only once the view has spoken. A file that names a retiring
+        # model is the kind it writes: it is checked then, once. Any other it would write
+        # (rare) is checked again then.
+        if fix and gatherer.mentions(source):
+            return k, facts, seen, None
         screen = self.screens.get(settings)
         unjudged = self.screens.unjudged(settings)
         outcome = _judged(
             path, source, seen, outcome, unjudged, self.work.mode, None, screen, write=False
         )
-        # Written only once the view has spoken: `fix` checks such a file again then.
-        pending = outcome.changed and self.work.mode is Mode.FIX
-        return k, facts_of(name, source, gatherer), seen, None if pending else outcome
+        return k, facts, seen, None if fix and outcome.changed else outcome
 
 
 # A worker's run-wide state, set once by _init_worker (the screen is built once per worker).
@@ -666,54 +598,6 @@ def check_stdin(
     if mode is Mode.DIFF:
         result.diffs.append(unified_diff(shown, source, checked.new_source))
     return result, checked.new_source
-
-
-def unified_diff(path: str, old: bytes, new: bytes) -> bytes:
-    """A unified diff from ``old`` to ``new`` that ``git apply`` takes, byte for byte.
-
-    Made of the files' own bytes, never decoded: a byte-order mark, a latin-1 file's bytes and
-    CRLF line ends stay as they are, so applying the diff writes what ``fix`` writes.
-    """
-    import difflib  # only `fix --diff` needs it
-
-    lines = difflib.diff_bytes(
-        difflib.unified_diff, _lines(old), _lines(new), diff_path("a", path), diff_path("b", path)
-    )
-    # A last line without a newline (common in JSON files) is marked as git marks it, so the
-    # next line of the diff does not run on from it.
-    return b"".join(
-        line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n"
-        for line in lines
-    )
-
-
-def _lines(source: bytes) -> list[bytes]:
-    # Lines end at "\n" only, as in git: bytes.splitlines would also split at a lone "\r".
-    lines = source.split(b"\n")
-    return [line + b"\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
-
-
-# Bytes git quotes in a file name, and how (git's quote_c_style).
-_C_ESCAPES = {7: b"\\a", 8: b"\\b", 9: b"\\t", 10: b"\\n", 11: b"\\v", 12: b"\\f", 13: b"\\r"}
-
-
-def diff_path(side: str, path: str) -> bytes:
-    """``side/path`` as git writes it in a diff header: its bytes, C-quoted when it holds a
-    control character, a quote or a backslash (which ``git apply`` unquotes)."""
-    raw = os.fsencode(f"{side}/{PurePath(path).as_posix()}")
-    if not any(byte < 0x20 or byte in b'"\\\x7f' for byte in raw):
-        return raw
-    quoted = bytearray(b'"')
-    for byte in raw:
-        if byte in _C_ESCAPES:
-            quoted += _C_ESCAPES[byte]
-        elif byte in b'"\\':
-            quoted += b"\\" + bytes([byte])
-        elif byte < 0x20 or byte >= 0x7F:
-            quoted += b"\\%03o" % byte
-        else:
-            quoted.append(byte)
-    return bytes(quoted + b'"')
 
 
 def display_path(path: Path) -> str:

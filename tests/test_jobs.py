@@ -96,10 +96,10 @@ def test_jobs_must_be_positive(in_tmp: Path) -> None:
 
 def test_batches_start_small_and_grow_to_the_largest() -> None:
     """A short run spreads over the workers; a long one pays few round trips."""
-    from migrator.engine import _Batches
+    from migrator.pool import Batches
 
     paths = [f"f{i}.py" for i in range(1000)]
-    batches = list(_Batches(paths, 8, 128, every=4))
+    batches = list(Batches(paths, 8, 128, every=4))
     sizes = [len(batch) for batch in batches]
     assert sizes[:4] == [8] * 4
     assert sizes[4:8] == [16] * 4
