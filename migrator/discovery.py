@@ -12,6 +12,7 @@ import pathspec
 
 from migrator.filekinds import PYTHON
 from migrator.files import describe_mode, read_regular
+from migrator.listing import MARKERS, Listing
 
 # Never project sources, and walking them would dominate the run.
 SKIPPED_DIRS = frozenset(
@@ -241,6 +242,7 @@ def iter_paths(
     include: Sequence[str] = (),
     force_exclude: bool = False,
     selection_for: SelectionFor | None = None,
+    listing: Listing | None = None,
 ) -> Iterator[Path | Missing | Problem | NotRegular]:
     """Yield files to check, in a stable order, each once.
 
@@ -272,7 +274,7 @@ def iter_paths(
                 elif verdict:
                     yield given
         elif os.path.isdir(absolute):
-            for found in _walk(Path(absolute), ignores, tuple(suffixes)):
+            for found in _walk(Path(absolute), ignores, tuple(suffixes), listing):
                 if isinstance(found, Problem):
                     if found.path not in problems:
                         problems.add(found.path)
@@ -303,32 +305,65 @@ def _named_file(path: str, ignores: _Ignores, suffixes: tuple[str, ...]) -> bool
 
 
 def _walk(
-    top: Path, ignores: _Ignores, suffixes: tuple[str, ...]
+    top: Path, ignores: _Ignores, suffixes: tuple[str, ...], listing: Listing | None = None
 ) -> Iterator[str | Problem | NotRegular]:
     """Files under ``top`` in os.walk's order: a directory's files by name, then each kept
     subdirectory's in turn (a checked name that is no regular file as ``NotRegular``).
 
     ``os.scandir`` tells links and directories apart from the listing itself, without a
-    system call per entry.
+    system call per entry. With ``listing``, a directory unchanged since it was recorded is
+    not listed again (``migrator.listing``).
     """
-    for ancestor in reversed(_repo_ancestors(top)):
-        ignores.load(str(ancestor))
-    pending = [str(top)]
+    ancestors = [str(a) for a in reversed(_repo_ancestors(top))]
+    for ancestor in ancestors:
+        ignores.load(ancestor)
+        if listing is not None:
+            for marker in MARKERS:
+                listing.watch(os.path.join(ancestor, marker))
+    # (directory, whether its record may stand: no .gitignore or config came or went above it)
+    pending = [(str(top), True)]
     while pending:
-        directory = pending.pop()
+        directory, may_stand = pending.pop()
+        if listing is not None:
+            try:
+                mtime = os.stat(directory).st_mtime_ns
+            except OSError:
+                continue
+            record = listing.unchanged(directory, mtime) if may_stand else None
+            if record is not None:
+                had_markers, had_files, had_subdirectories = record
+                for marker in had_markers:
+                    listing.watch(os.path.join(directory, marker))
+                yield from (os.path.join(directory, name) for name in had_files)
+                pending.extend(
+                    (os.path.join(directory, n), True) for n in reversed(had_subdirectories)
+                )
+                continue
+            if may_stand and directory != str(top):
+                # Its parent may have come from the listing: what the parent's listing would
+                # have checked of it, and the .gitignore files above it, are not known yet.
+                if os.path.exists(os.path.join(directory, "pyvenv.cfg")):
+                    continue
+                for above in _between(str(top), directory):
+                    ignores.load(above)
         ignores.load(directory)
         specs = ignores.specs(directory)
         if isinstance(specs, Problem):  # its files' settings are unknown: none is checked
             yield specs
             continue
         try:
-            with os.scandir(directory) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+            with os.scandir(directory) as entries_found:
+                entries = sorted(entries_found, key=lambda entry: entry.name)
         except OSError:  # unreadable, or gone since it was listed: skipped, as os.walk does
             continue
         subdirectories = []
+        files: list[str] = []
+        markers: list[str] = []
+        regular = True
         for entry in entries:
             name, path = entry.name, entry.path
+            if name in MARKERS:
+                markers.append(name)
             try:
                 is_dir = entry.is_dir()  # a link to a directory counts as one, as in os.walk
             except OSError:
@@ -343,8 +378,33 @@ def _walk(
                 continue
             if not entry.is_symlink() and not ignores.ignored(path, False, specs):
                 what = _not_regular(entry)
-                yield path if what is None else NotRegular(Path(path), what)
-        pending.extend(reversed(subdirectories))
+                if what is None:
+                    files.append(name)
+                    yield path
+                else:
+                    regular = False
+                    yield NotRegular(Path(path), what)
+        if listing is not None:
+            for marker in markers:
+                listing.watch(os.path.join(directory, marker))
+            if regular:
+                names = [os.path.basename(d) for d in subdirectories]
+                listing.record(directory, mtime, markers, files, names)
+            # Below a directory whose .gitignore or config came or went, no record holds:
+            # its subdirectories are listed again too.
+            stands = may_stand and listing.markers(directory) == markers
+        else:
+            stands = False
+        pending.extend((d, stands) for d in reversed(subdirectories))
+
+
+def _between(top: str, directory: str) -> Iterator[str]:
+    """The directories from ``top`` down to ``directory``'s parent."""
+    current = top
+    for part in os.path.relpath(os.path.dirname(directory), top).split(os.sep):
+        if part != ".":
+            current = os.path.join(current, part)
+        yield current
 
 
 def _not_regular(entry: os.DirEntry[str]) -> str | None:

@@ -103,10 +103,11 @@ def run(
         display_name=settings.ruleset.display_name,
     )
     configs = configs or ConfigTree(settings)
-    walk = iter_paths(paths, root=settings.root, selection_for=configs.selection)
+    stores = RunCache.open(settings, fix=mode is not Mode.LINT) if cache else RunCache()
+    listing = stores.listing()
+    walk = iter_paths(paths, root=settings.root, selection_for=configs.selection, listing=listing)
     items = list(walk)  # paths only, cheap to hold; the view lists the project from them
     jobs = jobs or os.cpu_count() or 1
-    stores = RunCache.open(settings, fix=mode is not Mode.LINT) if cache else RunCache()
     guard = DirtyGuard(settings.ruleset) if mode is Mode.FIX and not allow_dirty else None
     work = _Work(configs, mode, guard, screens, caching=stores.enabled)
     progress = _Progress(on_file, len(items))

@@ -27,6 +27,7 @@ from typing import Any
 from migrator.cache import Cache, cache_directory, cache_key, fingerprint
 from migrator.cache_codec import decode, encode
 from migrator.config import Settings
+from migrator.listing import Listing
 from migrator.outcome import FileOutcome, Seen
 from migrator.project.facts import FileFacts
 from migrator.project.verdicts import NONE, FileVerdicts, Verdict
@@ -34,6 +35,7 @@ from migrator.project.verdicts import NONE, FileVerdicts, Verdict
 NO_CACHE = "MIGRATOR_NO_CACHE"  # as RUFF_NO_CACHE
 _EMPTY = 0  # the entry of a clean file, or of one with no facts: most files, kept small
 _VIEW = "\0view"  # the index's entry for the whole project (no file has this key)
+_LISTING = "\0listing"  # and what the walks found in each directory
 
 
 @dataclass
@@ -45,22 +47,37 @@ class RunCache:
     facts_at: tuple[Path, str] | None = None
     _facts: Cache | None = None
     _digests: dict[int, tuple[Settings, str]] = field(default_factory=dict)
+    walk_digest: str = ""  # of the settings a walk's decisions depend on
+    _listing: Listing | None = None
 
     @classmethod
     def open(cls, settings: Settings, *, fix: bool) -> RunCache:
         """The stores for a run with ``settings`` (its top-level ones)."""
         directory = cache_directory(settings.root, settings.cache_dir)
         facts = cache_key("facts", fingerprint(settings.ruleset), str(settings.max_file_size))
-        outcomes = cache_key("fix" if fix else "lint", _settings_text(settings))
+        text = _settings_text(settings)
+        outcomes = cache_key("fix" if fix else "lint", text)
         return cls(
             outcomes=Cache.open(directory, outcomes),
             index=Cache.open(directory, f"{facts}-index"),
             facts_at=(directory, facts),
+            walk_digest=_digest(text),
         )
 
     @property
     def enabled(self) -> bool:
         return self.outcomes.file is not None
+
+    def listing(self) -> Listing | None:
+        """What earlier walks found in each directory, for this run's walks to reuse and add
+        to; None without a cache."""
+        if not self.enabled:
+            return None
+        if self._listing is None:
+            value = self.index.value(_LISTING)
+            valid = isinstance(value, list) and len(value) == 2 and value[0] == self.walk_digest
+            self._listing = Listing.from_value(value[1] if valid and value else None)
+        return self._listing
 
     # -- the project view ----------------------------------------------------------------
     # Each file's entry in the index is the digest of its facts; the view is kept with the
@@ -146,6 +163,9 @@ class RunCache:
 
     def save(self) -> list[str]:
         """Write the stores; what to tell the user, once (a cache that could not be written)."""
+        if self._listing is not None:
+            kept = self._listing.to_value()
+            self.index.set_value(_LISTING, None if kept is None else [self.walk_digest, kept])
         notices = []
         for cache in (self.index, self._facts, self.outcomes):
             if cache is None:

@@ -19,6 +19,7 @@ from migrator.config_tree import ConfigTree
 from migrator.discovery import SelectionFor, iter_paths
 from migrator.files import read_regular_stat
 from migrator.kinds import kind_of
+from migrator.listing import Listing
 from migrator.outcome import Seen
 from migrator.project.coupling import Graph, ProjectFile, decide
 from migrator.project.facts import FileFacts
@@ -97,6 +98,7 @@ def project_files(
     settings: Settings,
     configs: ConfigTree | None = None,
     listed: Sequence[object] | None = None,
+    listing: Listing | None = None,
 ) -> Iterator[tuple[str, str, str]]:
     """Every file of the projects ``paths`` belong to, as ``(key, path, project root)``, each
     once; and the named files themselves (a file named on the command line is always checked).
@@ -115,9 +117,10 @@ def project_files(
             walks.append((listed, roots[named]))
     if not walks:
         walks = [
-            (_walk(root, settings, selection_for), root) for root in sorted(set(roots.values()))
+            (_walk(root, settings, selection_for, listing), root)
+            for root in sorted(set(roots.values()))
         ]
-        walks += [(_walk(p, settings, selection_for), roots[p]) for p in present]
+        walks += [(_walk(p, settings, selection_for, listing), roots[p]) for p in present]
     seen: set[str] = set()
     for found, root in walks:
         for item in found:
@@ -130,13 +133,16 @@ def project_files(
                 yield k, name, os.fspath(root)
 
 
-def _walk(top: Path, settings: Settings, selection_for: SelectionFor | None) -> Iterator[object]:
+def _walk(
+    top: Path, settings: Settings, selection_for: SelectionFor | None, listing: Listing | None
+) -> Iterator[object]:
     return iter_paths(
         [top],
         root=settings.root,
         exclude=settings.exclude,
         include=settings.walk_patterns,
         selection_for=selection_for,
+        listing=listing,
     )
 
 
@@ -164,7 +170,7 @@ def build_view(
     names: dict[str, str] = {}
     digests: dict[str, str] = {}
     missing: list[tuple[str, str]] = []
-    for k, name, root in project_files(paths, settings, configs, listed):
+    for k, name, root in project_files(paths, settings, configs, listed, cache.listing()):
         names[k] = _relative(name, root)
         digest = cache.facts_digest(k, name)
         if digest is not None:
