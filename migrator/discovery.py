@@ -252,8 +252,40 @@ def iter_paths(
     ``selection_for`` gives each directory its own config's patterns (the nearest
     ``[tool.migrator]`` table) instead of ``root``, ``exclude``, ``include`` and
     ``force_exclude``; a directory whose config is broken yields its Problem once and is
-    skipped.
+    skipped. ``listing``: what earlier walks found (``migrator.listing``).
     """
+    found = iter_found(
+        paths,
+        root=root,
+        exclude=exclude,
+        suffixes=suffixes,
+        include=include,
+        force_exclude=force_exclude,
+        selection_for=selection_for,
+        listing=listing,
+    )
+    for item in found:
+        yield Path(item[1]) if isinstance(item, tuple) else item
+
+
+# A file as found: its absolute path (as the walk made it, normal), and as shown (relative to
+# the current directory when under it, as the user would type it; a named file as named).
+Found = tuple[str, str]
+
+
+def iter_found(
+    paths: Sequence[Path],
+    *,
+    root: Path,
+    exclude: Sequence[str] = (),
+    suffixes: Sequence[str] = PYTHON_SUFFIXES,
+    include: Sequence[str] = (),
+    force_exclude: bool = False,
+    selection_for: SelectionFor | None = None,
+    listing: Listing | None = None,
+) -> Iterator[Found | Missing | Problem | NotRegular]:
+    """As ``iter_paths``, each file as ``Found``: for a caller that needs both paths of each
+    of many files (a Path costs several times the string operations it stands for)."""
     if selection_for is None:
         fixed = Selection(str(root.resolve()), tuple(exclude), tuple(include), force_exclude)
         selection_for = lambda directory: fixed  # noqa: E731
@@ -272,7 +304,7 @@ def iter_paths(
                         problems.add(verdict.path)
                         yield verdict
                 elif verdict:
-                    yield given
+                    yield absolute, os.fspath(given)
         elif os.path.isdir(absolute):
             for found in _walk(Path(absolute), ignores, tuple(suffixes), listing):
                 if isinstance(found, Problem):
@@ -285,12 +317,13 @@ def iter_paths(
                         seen.add(os.path.normcase(text))
                         shown = text[len(cwd) :] if text.startswith(cwd) else text
                         yield NotRegular(Path(shown), found.what)
-                elif os.path.normcase(found) not in seen:
-                    seen.add(os.path.normcase(found))
-                    # Relative to the current directory when under it, as the user would type it.
-                    yield Path(found[len(cwd) :] if found.startswith(cwd) else found)
+                else:
+                    folded = os.path.normcase(found)
+                    if folded not in seen:
+                        seen.add(folded)
+                        yield found, found[len(cwd) :] if found.startswith(cwd) else found
         elif os.path.exists(absolute):  # a FIFO or device named: reading it says what it is
-            yield given
+            yield absolute, os.fspath(given)
         else:
             yield Missing(given)
 

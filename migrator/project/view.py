@@ -16,7 +16,7 @@ from typing import Union
 
 from migrator.config import Settings, find_config
 from migrator.config_tree import ConfigTree
-from migrator.discovery import SelectionFor, iter_paths
+from migrator.discovery import SelectionFor, iter_found
 from migrator.files import read_regular_stat
 from migrator.kinds import kind_of
 from migrator.listing import Listing
@@ -100,11 +100,13 @@ def project_files(
     listed: Sequence[object] | None = None,
     listing: Listing | None = None,
 ) -> Iterator[tuple[str, str, str]]:
-    """Every file of the projects ``paths`` belong to, as ``(key, path, project root)``, each
-    once; and the named files themselves (a file named on the command line is always checked).
-    ``configs``: the run's configs (each folder walked with its own patterns). ``listed``: what
-    the run's own walk of ``paths`` found; when the one path named is its project's root
-    (``migrator lint .`` at the top, as CI runs it), that is the project, not walked again."""
+    """Every file of the projects ``paths`` belong to, as ``(key, path, name)`` (its name is
+    its path from its project's root, with "/"), each once; and the named files themselves
+    (a file named on the command line is always checked). ``configs``: the run's configs
+    (each folder walked with its own patterns). ``listed``: what the run's own walk of
+    ``paths`` found; when the one path named is its project's root (``migrator lint .`` at
+    the top, as CI runs it), that is the project, not walked again. ``listing``: what earlier
+    walks found."""
     present = [p for p in paths if os.path.lexists(p)]
     cache: dict[Path, Path] = {}
     nearest = configs.nearest if configs is not None else None
@@ -123,20 +125,25 @@ def project_files(
         walks += [(_walk(p, settings, selection_for, listing), roots[p]) for p in present]
     seen: set[str] = set()
     for found, root in walks:
+        top = os.fspath(root)
         for item in found:
-            if not isinstance(item, Path):  # missing, or a broken config: the run reports it
+            if isinstance(item, tuple):  # from a walk of ours: both paths at hand
+                absolute, name = item
+            elif isinstance(item, Path):  # from the run's walk
+                name = os.fspath(item)
+                absolute = _absolute(name)
+            else:  # missing, or a broken config: the run reports it
                 continue
-            name = os.fspath(item)
-            k = key(name)
+            k = os.path.normcase(absolute)
             if k not in seen:
                 seen.add(k)
-                yield k, name, os.fspath(root)
+                yield k, name, _relative(absolute, top)
 
 
 def _walk(
     top: Path, settings: Settings, selection_for: SelectionFor | None, listing: Listing | None
 ) -> Iterator[object]:
-    return iter_paths(
+    return iter_found(
         [top],
         root=settings.root,
         exclude=settings.exclude,
@@ -170,8 +177,8 @@ def build_view(
     names: dict[str, str] = {}
     digests: dict[str, str] = {}
     missing: list[tuple[str, str]] = []
-    for k, name, root in project_files(paths, settings, configs, listed, cache.listing()):
-        names[k] = _relative(name, root)
+    for k, name, relative in project_files(paths, settings, configs, listed, cache.listing()):
+        names[k] = relative
         digest = cache.facts_digest(k, name)
         if digest is not None:
             digests[k] = digest
@@ -279,8 +286,7 @@ def is_test(name: str) -> bool:
     return stem.startswith("test_") or stem.endswith("_test.py") or stem == "conftest.py"
 
 
-def _relative(path: str, root: str) -> str:
-    absolute = _absolute(path)
+def _relative(absolute: str, root: str) -> str:
     if absolute.startswith(root) and absolute[len(root) : len(root) + 1] == os.sep:
         return absolute[len(root) + 1 :].replace(os.sep, "/")  # the common case, and cheap
     try:
