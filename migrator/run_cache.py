@@ -200,10 +200,9 @@ def facts_digest(facts: FileFacts) -> str:
 
 def project_digest(files: Iterable[tuple[str, str, str]], *parts: str) -> str:
     """Of every ``(key, name, facts digest)`` and ``parts``: what the view is decided from."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in (*parts, *sorted(files)):
-        digest.update(repr(part).encode())
-    return digest.hexdigest()
+    # One repr of the whole: tens of thousands of files, each a call less.
+    text = repr((parts, sorted(files)))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _verdicts(sites: Any) -> FileVerdicts:
