@@ -842,6 +842,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
     cache: Path = args.cache
     cache.mkdir(parents=True, exist_ok=True)
+    # Byte code, as an installed package has it: with PYTHONDONTWRITEBYTECODE set (as in some
+    # CI images) every timed run would compile the modules again.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "migrator")], check=True)
 
     baseline = baseline_bin(args.baseline, cache) if args.baseline else None
     builders = {1: build_tree1, 2: build_tree2, 3: build_tree3}
