@@ -366,3 +366,25 @@ def test_other_code_under_the_same_version_starts_cold(
     checks.clear()
     assert migrator("lint", ".") == cold
     assert any(c.startswith("check ") for c in checks)
+
+
+def test_a_warm_walk_finds_new_files_and_honours_an_edited_gitignore(project: Path) -> None:
+    # The walk reuses what the last one found in each unchanged directory (migrator.listing).
+    ignore = project / ".gitignore"
+    ignore.write_text("*.log\n")
+    for path in (ignore, project):
+        os.utime(path, ns=(AN_HOUR_AGO, AN_HOUR_AGO))
+    migrator("lint", ".")
+    added = project / "support_bot" / "extra.py"
+    added.write_text('MODEL = "gpt-4o"\n')
+    for path in (added, added.parent):  # at rest again, so that this listing is kept too
+        os.utime(path, ns=(AN_HOUR_AGO + 10**9, AN_HOUR_AGO + 10**9))
+    warm = migrator("lint", "--format", "json", ".")
+    assert "extra.py" in warm[1]
+    assert warm == migrator("lint", "--format", "json", "--no-cache", ".")
+    # Edited in place: no directory's mtime changes.
+    with ignore.open("a") as edited:
+        edited.write("support_bot/extra.py\n")
+    warm = migrator("lint", "--format", "json", ".")
+    assert "extra.py" not in warm[1]
+    assert warm == migrator("lint", "--format", "json", "--no-cache", ".")
