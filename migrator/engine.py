@@ -294,7 +294,7 @@ class _FirstPass:
                 self._decided[k] = (outcome.seen or True) if outcome.clean else outcome
                 self._on_decided()
             if found is not None:
-                facts.append((k, found, seen))
+                facts.append((k, found.interned(), seen))
         return facts
 
     def outcome(self, k: str, item: Path, view: ProjectView) -> FileOutcome | None:

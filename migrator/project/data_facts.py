@@ -91,6 +91,9 @@ class _Roles(dict[int, tuple[str, str, int]]):
     def __init__(self) -> None:
         super().__init__()
         self.catalogues: list[frozenset[str]] = []
+        # One group per catalogue, as in Python files: each key of a mapping names the same
+        # one (a price table of 2,000 models would otherwise hold 2,000 copies of its keys).
+        self._groups: dict[frozenset[str], int] = {}
 
     def claim(
         self, scalar: Scalar, role: str, what: str, members: frozenset[str] = frozenset()
@@ -99,8 +102,9 @@ class _Roles(dict[int, tuple[str, str, int]]):
             return
         group = -1
         if role == CATALOGUE:
-            self.catalogues.append(members)
-            group = len(self.catalogues) - 1
+            group = self._groups.setdefault(members, len(self.catalogues))
+            if group == len(self.catalogues):
+                self.catalogues.append(members)
         self[id(scalar)] = (role, what, group)
 
 
@@ -112,15 +116,16 @@ def _roles(scalars: Sequence[Scalar], facts: PythonFacts) -> _Roles:
     for s in scalars:
         if s.key and model(s.value):
             keyed[s.path[:-1]].add(model(s.value) or "")
+    frozen = {path: frozenset(members) for path, members in keyed.items()}
     what = "a mapping keyed by model IDs"
     for s in scalars:
         if s.key and model(s.value):
-            roles.claim(s, CATALOGUE, what, frozenset(keyed[s.path[:-1]]))
+            roles.claim(s, CATALOGUE, what, frozen[s.path[:-1]])
             continue
         owner = _model_key(s, model)
         if owner is not None and not s.key and model(s.value):
-            members = keyed.get(owner[1], {model(owner[0]) or ""})
-            roles.claim(s, CATALOGUE, f"the entry for '{owner[0]}' of {what}", frozenset(members))
+            members = frozen.get(owner[1]) or frozenset({model(owner[0]) or ""})
+            roles.claim(s, CATALOGUE, f"the entry for '{owner[0]}' of {what}", members)
     # Lists that name other models too, and lists of mappings each naming a model.
     lists: dict[Any, list[Scalar]] = defaultdict(list)
     for s in scalars:

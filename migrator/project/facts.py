@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
 
 # Roles of an occurrence of a migrating model ID.
 VALUE = "value"  # a plain value: a request's model, a default, an assignment
@@ -51,3 +52,11 @@ class FileFacts:
     catalogues: tuple[frozenset[str], ...] = ()
     imports: tuple[str, ...] = ()
     names_files: tuple[str, ...] = ()
+
+    def interned(self) -> FileFacts:
+        """These facts with each import one shared string: the same few thousand modules are
+        imported all over a project (tree 1: 308,000 imports of 66,000 names), and each file's
+        facts come from a worker process as strings of their own."""
+        if not self.imports:
+            return self
+        return replace(self, imports=tuple(map(sys.intern, self.imports)))

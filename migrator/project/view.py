@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Union
 
+from migrator import isolation
 from migrator.config import Settings, find_config
 from migrator.config_tree import ConfigTree
 from migrator.discovery import SelectionFor, iter_found
@@ -250,6 +251,10 @@ def read_facts(
 def facts_of(path: str, source: bytes, gatherer: Gatherer) -> FileFacts | None:
     """The facts of ``source``, read from ``path``; None when the view cannot read it."""
     try:
+        if len(source) > isolation.ISOLATE_ABOVE and isolation.supported():
+            # A big data file's parse takes tens of megabytes a process would keep for the
+            # rest of the run (the allocator seldom gives them back): a child's go with it.
+            return isolation.run_bounded(lambda: gatherer.facts(path, source))
         return gatherer.facts(path, source)
     except Exception:  # a file the view cannot read is judged on its own, never fatal
         return None
