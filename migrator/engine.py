@@ -311,6 +311,7 @@ def _first_reads(
     tasks: list[tuple[str, str, bool]], work: _Work, jobs: int
 ) -> Iterator[_FirstRead]:
     if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
+        _share_before_fork(work)
         for _, read in in_pool(tasks, jobs, _first_batch, _init_worker, (work,)):
             yield read
         return
@@ -322,6 +323,7 @@ def _first_reads(
 def _checked(items: Iterator[_Item], work: _Work, jobs: int) -> Iterator[tuple[_Item, FileOutcome]]:
     head = list(itertools.islice(items, POOL_THRESHOLD))
     if jobs > 1 and len(head) >= POOL_THRESHOLD:
+        _share_before_fork(work)
         sent = (
             item if isinstance(item, _Special) else os.fspath(item)
             for item in itertools.chain(head, items)
@@ -454,6 +456,18 @@ def _config_error(problem: Problem) -> FileOutcome:
     outcome = FileOutcome(display_path(problem.path))
     outcome.errors.append(FileError(outcome.path, problem.message))
     return outcome
+
+
+def _share_before_fork(work: _Work) -> None:
+    """Load what every worker loads, here and once: forked workers share these pages with
+    this process instead of each holding its own copy (LibCST and the checks)."""
+    import gc
+
+    _load_parser()
+    _Screens(work.screens).get(work.configs.base)
+    # Objects made so far stay out of the collector's passes, which would write to (and so
+    # copy) every page holding one.
+    gc.freeze()
 
 
 def _load_parser() -> None:
