@@ -91,9 +91,6 @@ class _Roles(dict[int, tuple[str, str, int]]):
     def __init__(self) -> None:
         super().__init__()
         self.catalogues: list[frozenset[str]] = []
-        # One group per catalogue, as in Python files: each key of a mapping names the same
-        # one (a price table of 2,000 models would otherwise hold 2,000 copies of its keys).
-        self._groups: dict[frozenset[str], int] = {}
 
     def claim(
         self, scalar: Scalar, role: str, what: str, members: frozenset[str] = frozenset()
@@ -102,9 +99,8 @@ class _Roles(dict[int, tuple[str, str, int]]):
             return
         group = -1
         if role == CATALOGUE:
-            group = self._groups.setdefault(members, len(self.catalogues))
-            if group == len(self.catalogues):
-                self.catalogues.append(members)
+            self.catalogues.append(members)
+            group = len(self.catalogues) - 1
         self[id(scalar)] = (role, what, group)
 
 
@@ -116,6 +112,8 @@ def _roles(scalars: Sequence[Scalar], facts: PythonFacts) -> _Roles:
     for s in scalars:
         if s.key and model(s.value):
             keyed[s.path[:-1]].add(model(s.value) or "")
+    # One set per mapping, shared by its keys' groups: a price table of 2,000 models would
+    # otherwise hold 2,000 copies of its keys (pickle sends a shared object once).
     frozen = {path: frozenset(members) for path, members in keyed.items()}
     what = "a mapping keyed by model IDs"
     for s in scalars:
