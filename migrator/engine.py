@@ -28,7 +28,15 @@ from migrator.pool import in_pool
 from migrator.project.facts import FileFacts
 from migrator.project.gather import Gatherer
 from migrator.project.verdicts import NONE
-from migrator.project.view import ProjectView, Read, build_view, facts_of, key, read_facts
+from migrator.project.view import (
+    ProjectView,
+    Read,
+    build_view,
+    facts_of,
+    judged,
+    key,
+    read_facts,
+)
 from migrator.recorded import RecordedFile
 from migrator.results import SourceResult
 from migrator.run_cache import RunCache
@@ -370,10 +378,11 @@ class _Checker:
         seen = Seen.of(info, source) if self.work.caching else None
         facts = facts_of(name, source, gatherer)
         fix = self.work.mode is Mode.FIX
-        # `fix` writes a file only once the view has spoken. A file that names a retiring
-        # model is the kind it writes: it is checked then, once. Any other it would write
-        # (rare) is checked again then.
-        if fix and gatherer.mentions(source):
+        # Checked once the view has spoken, once: a file the view will judge (a catalogue, a
+        # lookup or a deployment name always is), and with `fix`, which writes a file only
+        # then, any file that names a retiring model (the kind it writes). Any other that the
+        # view judges or `fix` writes (few) is checked again then.
+        if (fix and gatherer.mentions(source)) or (facts is not None and judged(facts)):
             return k, facts, seen, None
         screen = self.screens.get(settings)
         unjudged = self.screens.unjudged(settings)

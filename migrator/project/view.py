@@ -23,7 +23,7 @@ from migrator.kinds import kind_of
 from migrator.listing import Listing
 from migrator.outcome import Seen
 from migrator.project.coupling import Graph, ProjectFile, decide
-from migrator.project.facts import FileFacts
+from migrator.project.facts import VALUE, FileFacts
 from migrator.project.gather import Gatherer
 from migrator.project.verdicts import NONE, FileVerdicts
 from migrator.run_cache import RunCache, facts_digest, project_digest
@@ -251,13 +251,23 @@ def read_facts(
 def facts_of(path: str, source: bytes, gatherer: Gatherer) -> FileFacts | None:
     """The facts of ``source``, read from ``path``; None when the view cannot read it."""
     try:
-        if len(source) > isolation.ISOLATE_ABOVE and isolation.supported():
+        big = len(source) > isolation.ISOLATE_ABOVE and isolation.supported()
+        if big and kind_of(path) != "python":
             # A big data file's parse takes tens of megabytes a process would keep for the
             # rest of the run (the allocator seldom gives them back): a child's go with it.
+            # (A big module's facts are gathered from `ast` nodes, and sending back the
+            # facts of a catalogue module costs more than it saves.)
             return isolation.run_bounded(lambda: gatherer.facts(path, source))
         return gatherer.facts(path, source)
     except Exception:  # a file the view cannot read is judged on its own, never fatal
         return None
+
+
+def judged(facts: FileFacts) -> bool:
+    """Whether the view is bound to judge a file with these facts, whatever the rest of the
+    project holds: every catalogue entry, lookup and deployment name of a migrating model
+    gets a verdict (a plain value only when something elsewhere is coupled with it)."""
+    return any(o.role != VALUE for o in facts.occurrences)
 
 
 def decide_view(
