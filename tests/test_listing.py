@@ -29,6 +29,16 @@ TREE = {
 }
 
 
+def _walked_tree(tmp_path: Path) -> tuple[Path, object]:
+    """TREE, at rest, and what a first walk of it leaves for the next one."""
+    root = tmp_path / "tree"
+    for name, text in TREE.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    _aged(root)
+    return root, _kept(root)
+
+
 def _aged(root: Path) -> None:
     """Old enough for every directory's mtime to be trusted (as a tree at rest is)."""
     for path in [root, *root.rglob("*")]:
@@ -75,12 +85,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_walk_from_the_listing_finds_what_a_fresh_walk_finds(tmp_path: Path, change: str) -> None:
-    root = tmp_path / "tree"
-    for name, text in TREE.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    _aged(root)
-    kept = _kept(root)
+    root, kept = _walked_tree(tmp_path)
     CHANGES[change](root)
     assert _walk(root, Listing.from_value(kept)) == _walk(root)
 
@@ -88,12 +93,7 @@ def test_a_walk_from_the_listing_finds_what_a_fresh_walk_finds(tmp_path: Path, c
 def test_an_unchanged_tree_is_not_listed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "tree"
-    for name, text in TREE.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    _aged(root)
-    kept = _kept(root)
+    root, kept = _walked_tree(tmp_path)
     listed: list[str] = []
     real = os.scandir
 
