@@ -23,7 +23,7 @@ from migrator.recorded import RecordedFile
 from migrator.shown_paths import uri_path
 
 if TYPE_CHECKING:
-    from migrator.checks.base import Rule  # a LibCST import: only a report in SARIF needs the rules
+    from migrator.checks.base import Rule  # for typing only: checks.base imports LibCST
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SOURCE_ROOT = "%SRCROOT%"
