@@ -20,8 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from migrator.checks import wording
-from migrator.checks.retiring_models import migration_message, retirement_message
-from migrator.checks.shutdown_dates import shutdown_message
+from migrator.checks.wording import migration_message, retirement_message, shutdown_message
 from migrator.config import Settings
 from migrator.findings import Finding, Fix
 from migrator.nesting import MAX_DEPTH, nesting_problem

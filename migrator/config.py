@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator import tomlcompat as tomllib
-from migrator.checks import all_rules
+from migrator.codes import known_codes, opt_in_codes
 from migrator.filekinds import DEFAULT_INCLUDE, DOCS_INCLUDE
 from migrator.files import MAX_CONFIG_FILE, read_regular
 from migrator.lifecycle import DEFAULT_WARN_WITHIN_DAYS, Calendar, DateError, today_from
@@ -89,7 +89,7 @@ class Settings:
     @functools.cached_property
     def selected_codes(self) -> frozenset[str]:
         # Asked once per file or more: worked out once per Settings.
-        return frozenset(rule.code for rule in all_rules() if self.is_selected(rule.code))
+        return frozenset(code for code in known_codes() if self.is_selected(code))
 
 
 # key in [tool.migrator] -> (expected type, description for error messages)
@@ -243,7 +243,7 @@ def _per_file_ignores(
 
 @functools.cache
 def _opt_in_codes() -> frozenset[str]:
-    return frozenset(rule.code for rule in all_rules() if rule.opt_in)
+    return opt_in_codes()
 
 
 def _check_retired(
@@ -295,7 +295,7 @@ def _bad_number(value: Any, expected: type | tuple[type, ...]) -> bool:
 
 
 def _check_codes(codes: Iterable[str], key: str, where: str) -> None:
-    known = [rule.code for rule in all_rules()]
+    known = known_codes()
     for code in codes:
         if not any(k.startswith(code) for k in known):
             raise ConfigError(f"{where}: {key}: unknown code {code!r} (known: {', '.join(known)})")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from migrator.checks.base import Example, Rule
+if TYPE_CHECKING:
+    from migrator.checks.base import Example, Rule
 
 FIX_SAFETY = {
     "safe": "applied by 'migrator fix'",

@@ -1,6 +1,6 @@
 """A check says what it reads; the screens are built from that. A new check registered only in
-the registry reports the same screened and unscreened, in lint and in fix, with no edit to the
-screens, the pruner or the Python kind."""
+the registry (``migrator.codes``) reports the same screened and unscreened, in lint and in fix,
+with no edit to the screens, the pruner or the Python kind."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from migrator import checks
+from migrator import codes
 from migrator.checks.base import Check, Example, Rule
 from migrator.config import Settings
 from migrator.engine import Mode, run
@@ -68,7 +68,8 @@ FILES = {
 
 @pytest.fixture(params=[Temperature, Undeclared], ids=["declared", "undeclared"])
 def registered(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[type]:
-    monkeypatch.setattr(checks, "ALL_CHECKS", (*checks.ALL_CHECKS, request.param))
+    check = f"{request.param.__module__}:{request.param.__qualname__}"
+    monkeypatch.setattr(codes, "CODES", (*codes.CODES, codes.Code("MIG900", MIG900.name, check)))
     yield request.param
 
 

@@ -53,3 +53,27 @@ def test_rules_imports_nothing_heavy(tmp_path: Path) -> None:
         pytest.skip("no `migrator rules` command in this build")
     modules = _modules("rules", cwd=tmp_path)
     assert not _loaded(modules, HEAVY)
+
+
+# Issue 14's pre-commit case: files named, the rest of the project read for the project view.
+PRE_COMMIT = ("fix", "support_bot/answer.py", "support_bot/voice.py", "config/bot.yaml")
+
+
+@pytest.mark.parametrize("args", [("lint", "."), PRE_COMMIT], ids=["lint", "pre-commit"])
+def test_a_warm_run_never_imports_libcst(demo: Path, args: tuple[str, ...]) -> None:
+    """Every file is answered from the cache (conftest gives each test its own): nothing needs
+    LibCST, whose import costs more than the rest of such a run."""
+    assert "libcst" in _modules(*args, cwd=demo)  # the cold run parses: the probe sees it
+    assert not _loaded(_modules(*args, cwd=demo), ("libcst",))
+
+
+def test_files_changed_outside_those_named_are_read_without_libcst(demo: Path) -> None:
+    """The project view reads their facts again; only files to check need LibCST."""
+    _modules(*PRE_COMMIT, cwd=demo)
+    with (demo / "support_bot/reports.py").open("a") as module:
+        module.write("# edited\n")
+    notebook = demo / "notebooks/answer_quality.ipynb"
+    cells = json.loads(notebook.read_text())
+    cells["cells"][0]["source"].append("\n")
+    notebook.write_text(json.dumps(cells))
+    assert not _loaded(_modules(*PRE_COMMIT, cwd=demo), ("libcst",))

@@ -8,6 +8,7 @@ import libcst as cst
 
 from migrator.checks import wording
 from migrator.checks.base import Check, CheckContext, Example, Rule
+from migrator.checks.wording import STR_METHODS, migration_message, retirement_message
 from migrator.findings import Fix
 from migrator.recorded import INLINE_SNAPSHOT_REASON, SNAPSHOT_CALLS
 from migrator.ruleset import Migration, Retirement
@@ -76,31 +77,6 @@ MIG002 = Rule(
     ),
 )
 
-# str methods whose argument is matched against text: a prefix or substring test keeps meaning
-# only if every string it is tested against moves the same way.
-STR_METHODS = frozenset(
-    {
-        "startswith",
-        "endswith",
-        "find",
-        "rfind",
-        "index",
-        "rindex",
-        "count",
-        "replace",
-        "split",
-        "rsplit",
-        "partition",
-        "rpartition",
-        "removeprefix",
-        "removesuffix",
-        "strip",
-        "lstrip",
-        "rstrip",
-        "__contains__",
-        "__eq__",
-    }
-)
 # Parents under which a literal is a plain value that may change without changing logic.
 _VALUE_PARENTS = (
     cst.Assign,
@@ -294,20 +270,6 @@ class RetiringModels(Check):
             if after == new_text:
                 return True
         return False
-
-
-def migration_message(migration: Migration) -> str:
-    """MIG001's message, shared with the checks of notebooks and config files:
-    ``'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'``."""
-    return f"'{migration.ref.text}' {migration.when}: use '{migration.new_text}'"
-
-
-def retirement_message(retirement: Retirement) -> str:
-    """MIG002's message, shared with the checks of notebooks and config files."""
-    return (
-        f"'{retirement.ref.text}' {retirement.when} with no drop-in {retirement.family} "
-        f"replacement: {retirement.reason}"
-    )
 
 
 def _is_azure_constructor(node: cst.BaseExpression, classes: frozenset[str]) -> bool:

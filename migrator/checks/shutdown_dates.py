@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from migrator.checks.base import Check, Example, Rule
-from migrator.ruleset import RuleSet
+from migrator.checks.wording import shutdown_message
 from migrator.strings import literal_value
 
 MIG005 = Rule(
@@ -54,28 +54,3 @@ class ShutdownDates(Check):
         message = shutdown_message(value, self.context.ruleset)
         if message is not None:
             self.context.report(node, "MIG005", message)
-
-
-def near_shutdown_ids(ruleset: RuleSet) -> tuple[str, ...]:
-    """Every model ID whose shutdown date is past or near: the only ones MIG005 reports."""
-    calendar = ruleset.calendar
-    return tuple(
-        model
-        for model, shutdown in ruleset.shutdowns.items()
-        if shutdown.date is not None and calendar.is_near(shutdown.date)
-    )
-
-
-def shutdown_message(value: str, ruleset: RuleSet) -> str | None:
-    """MIG005's message for a string naming a model, or None when its date is far or unknown."""
-    found = ruleset.resolve(value)
-    if found is None:
-        return None
-    ref, model = found
-    shutdown = ruleset.shutdown(model)
-    if shutdown is None or shutdown.date is None:
-        return None
-    calendar = ruleset.calendar
-    if not calendar.is_near(shutdown.date):
-        return None
-    return f"'{ref.text}' {calendar.verb(shutdown)} ({calendar.days_phrase(shutdown.date)})"

@@ -3,12 +3,17 @@
 A finding reads the same whichever kind of file it is in: MIG003/MIG004 messages (the Python
 checks and the Batch API .jsonl checks), and why a MIG001 fix is unsafe (the Python check, the
 config and data kinds, and the project view). One situation, one wording: a dict key in Python
-and a key in a YAML file give the same reason.
+and a key in a YAML file give the same reason. Kept apart from the checks, which are LibCST
+visitors: the data-file kinds and the project view use these without importing LibCST.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from migrator.ruleset import Migration, Retirement, RuleSet
 
 LIMIT_FIX_REASON = "a lower limit can cut long answers short"
 NOT_RESOLVED = "model not resolved"
@@ -96,3 +101,69 @@ def text_match(method: str) -> str:
 def not_a_plain_value(used_as: str) -> str:
     """Any other place the checks do not know to be a plain value (``Attribute``)."""
     return f"used as {used_as}, not as a plain value"
+
+
+# str methods whose argument is matched against text: a prefix or substring test keeps meaning
+# only if every string it is tested against moves the same way.
+STR_METHODS = frozenset(
+    {
+        "startswith",
+        "endswith",
+        "find",
+        "rfind",
+        "index",
+        "rindex",
+        "count",
+        "replace",
+        "split",
+        "rsplit",
+        "partition",
+        "rpartition",
+        "removeprefix",
+        "removesuffix",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "__contains__",
+        "__eq__",
+    }
+)
+
+
+def migration_message(migration: Migration) -> str:
+    """MIG001's message, shared with the checks of notebooks and config files:
+    ``'gpt-4o' shuts down on 2027-01-14: use 'gpt-4.1'``."""
+    return f"'{migration.ref.text}' {migration.when}: use '{migration.new_text}'"
+
+
+def retirement_message(retirement: Retirement) -> str:
+    """MIG002's message, shared with the checks of notebooks and config files."""
+    return (
+        f"'{retirement.ref.text}' {retirement.when} with no drop-in {retirement.family} "
+        f"replacement: {retirement.reason}"
+    )
+
+
+def near_shutdown_ids(ruleset: RuleSet) -> tuple[str, ...]:
+    """Every model ID whose shutdown date is past or near: the only ones MIG005 reports."""
+    calendar = ruleset.calendar
+    return tuple(
+        model
+        for model, shutdown in ruleset.shutdowns.items()
+        if shutdown.date is not None and calendar.is_near(shutdown.date)
+    )
+
+
+def shutdown_message(value: str, ruleset: RuleSet) -> str | None:
+    """MIG005's message for a string naming a model, or None when its date is far or unknown."""
+    found = ruleset.resolve(value)
+    if found is None:
+        return None
+    ref, model = found
+    shutdown = ruleset.shutdown(model)
+    if shutdown is None or shutdown.date is None:
+        return None
+    calendar = ruleset.calendar
+    if not calendar.is_near(shutdown.date):
+        return None
+    return f"'{ref.text}' {calendar.verb(shutdown)} ({calendar.days_phrase(shutdown.date)})"

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migrator import __version__
 from migrator.checks import all_rules
-from migrator.checks.base import Rule
 from migrator.engine import RunResult
 from migrator.explain import FIX_SAFETY, explain, explain_markdown
 from migrator.findings import Finding
@@ -22,6 +21,9 @@ from migrator.formats.text import unsafe_note
 from migrator.lifecycle import shutdown_note
 from migrator.recorded import RecordedFile
 from migrator.shown_paths import uri_path
+
+if TYPE_CHECKING:
+    from migrator.checks.base import Rule  # for typing only: checks.base imports LibCST
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SOURCE_ROOT = "%SRCROOT%"

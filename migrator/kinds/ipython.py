@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from migrator.config import Settings
-from migrator.kinds.python import check_source
 from migrator.results import SourceResult
 from migrator.screen import Screen
 
@@ -104,6 +103,9 @@ def check_fragment(
 def _check(
     code: str, path: str, settings: Settings, fix: bool, screen: Screen | None
 ) -> SourceResult:
+    # Imported here: it loads LibCST, and the project view uses this module only to mask magics.
+    from migrator.kinds.python import check_source
+
     return check_source(code.encode("utf-8"), path, settings, fix=fix, screen=screen)
 
 

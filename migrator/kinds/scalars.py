@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.checks import wording
-from migrator.checks.retiring_models import (
+from migrator.checks.wording import (
     migration_message,
+    near_shutdown_ids,
     retirement_message,
+    shutdown_message,
 )
-from migrator.checks.shutdown_dates import near_shutdown_ids, shutdown_message
 from migrator.config import Settings
 from migrator.findings import Finding, Fix
 from migrator.results import SourceResult

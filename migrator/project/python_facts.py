@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from migrator.checks import wording
-from migrator.checks.retiring_models import STR_METHODS
+from migrator.checks.wording import STR_METHODS
 from migrator.project.facts import CATALOGUE, DEPLOYMENT, LOOKUP, VALUE, Occurrence
 from migrator.ruleset import Migration, RuleSet, SnapshotMode
 

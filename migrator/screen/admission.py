@@ -41,13 +41,11 @@ class Screen:
         """``triggers``: what the selected checks read; by default, those of the checks a run
         selects by default (an opt-in check, such as MIG005, only when a run selects it)."""
         if triggers is None:
-            from migrator.checks import ALL_CHECKS
+            from migrator.checks import selected_checks
+            from migrator.codes import CODES
 
-            triggers = [
-                check.triggers
-                for check in ALL_CHECKS
-                if not all(rule.opt_in for rule in check.rules)
-            ]
+            default = {entry.code for entry in CODES if not entry.opt_in}
+            triggers = [check.triggers for check in selected_checks(default)]
         self.wanted = TriggerSet.of(triggers)
         self.ruleset = ruleset
         self.terms = ScreenTerms(ruleset)
