@@ -9,6 +9,7 @@ tests/test_codes.py proves this table and the checks' ``rules`` agree.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -45,5 +46,6 @@ def known_codes() -> list[str]:
     return sorted(entry.code for entry in CODES)
 
 
+@functools.cache  # asked for each file's settings
 def opt_in_codes() -> frozenset[str]:
     return frozenset(entry.code for entry in CODES if entry.opt_in)

@@ -61,7 +61,7 @@ class Settings:
             return False
         # An opt-in rule (Rule.opt_in: MIG005, MIG100) counts only when a select names it more
         # closely than the whole family "MIG".
-        return code not in _opt_in_codes() or any(
+        return code not in opt_in_codes() or any(
             code.startswith(p) and p != "MIG" for p in self.select
         )
 
@@ -239,11 +239,6 @@ def _per_file_ignores(
         _check_codes(upper, f'per-file-ignores "{glob}"', where)
         out.append((glob, upper))
     return tuple(out)
-
-
-@functools.cache
-def _opt_in_codes() -> frozenset[str]:
-    return opt_in_codes()
 
 
 def _check_retired(

@@ -22,13 +22,11 @@ import os
 import time
 from typing import Any
 
+from migrator.cache import RACY_NS
 from migrator.config import CONFIG_FILE
 
 # Names in a directory that change the walk's decisions below it.
 MARKERS = (".gitignore", CONFIG_FILE)
-# A directory or watched file modified less than this before the walk began may change again
-# without its mtime changing (as cache.RACY_NS).
-RACY_NS = 2_000_000_000
 
 
 def stamp(path: str) -> list[int] | None:
@@ -95,6 +93,8 @@ class Listing:
         files: list[str],
         subdirs: list[str],
     ) -> None:
+        # Modified less than RACY_NS before the walk began: it may change again without its
+        # mtime changing, as a racy cache entry may.
         if mtime_ns < self._started - RACY_NS:
             self.dirs[directory] = [mtime_ns, markers, files, subdirs]
 
