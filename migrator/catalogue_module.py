@@ -15,10 +15,10 @@ import ast
 import codecs
 import io
 import tokenize
-import warnings
 from collections import Counter
 from dataclasses import dataclass
 
+from migrator import ast_trees
 from migrator.checks import wording
 from migrator.checks.wording import migration_message, retirement_message, shutdown_message
 from migrator.config import Settings
@@ -165,9 +165,7 @@ class _Reader:
     def read(self) -> list[_String] | None:
         """The strings to judge, or None when the module is not only literal data."""
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # invalid escape sequences and the like
-                tree = ast.parse(self.source)
+            tree = ast_trees.parse(self.source)
         except Exception:  # SyntaxError, ValueError, RecursionError, MemoryError ...
             return None
         try:

@@ -11,7 +11,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Union
 
-from migrator import isolation
+from migrator import ast_trees, isolation
 from migrator.config import Settings
 from migrator.config_tree import ConfigTree
 from migrator.diffs import unified_diff
@@ -376,19 +376,21 @@ class _Checker:
             return k, None, None, outcome
         source, info = read
         seen = Seen.of(info, source) if self.work.caching else None
-        facts = facts_of(name, source, gatherer)
-        fix = self.work.mode is Mode.FIX
-        # Checked once the view has spoken, once: a file the view will judge (a catalogue, a
-        # lookup or a deployment name always is), and with `fix`, which writes a file only
-        # then, any file that names a retiring model (the kind it writes). Any other that the
-        # view judges or `fix` writes (few) is checked again then.
-        if (fix and gatherer.mentions(source)) or (facts is not None and judged(facts)):
-            return k, facts, seen, None
-        screen = self.screens.get(settings)
-        unjudged = self.screens.unjudged(settings)
-        outcome = _judged(
-            path, source, seen, outcome, unjudged, self.work.mode, None, screen, write=False
-        )
+        # The facts and the screen read one `ast` of the file.
+        with ast_trees.one_parse():
+            facts = facts_of(name, source, gatherer)
+            fix = self.work.mode is Mode.FIX
+            # Checked once the view has spoken, once: a file the view will judge (a catalogue,
+            # a lookup or a deployment name always is), and with `fix`, which writes a file
+            # only then, any file that names a retiring model (the kind it writes). Any other
+            # that the view judges or `fix` writes (few) is checked again then.
+            if (fix and gatherer.mentions(source)) or (facts is not None and judged(facts)):
+                return k, facts, seen, None
+            screen = self.screens.get(settings)
+            unjudged = self.screens.unjudged(settings)
+            outcome = _judged(
+                path, source, seen, outcome, unjudged, self.work.mode, None, screen, write=False
+            )
         return k, facts, seen, None if fix and outcome.changed else outcome
 
 
@@ -556,7 +558,10 @@ def _judged(
     outcome.checked = True
 
     def check() -> SourceResult:
-        return check_file(source, outcome.path, settings, fix=mode is not Mode.LINT, screen=screen)
+        with ast_trees.one_parse():  # the catalogue reader and the screen share one `ast`
+            return check_file(
+                source, outcome.path, settings, fix=mode is not Mode.LINT, screen=screen
+            )
 
     try:
         big = len(source) > isolation.ISOLATE_ABOVE and isolation.supported()

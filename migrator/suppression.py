@@ -17,9 +17,6 @@ _IGNORE = re.compile(r"#\s*migrator:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]*)\]|(?![
 _FILE_NOQA = re.compile(
     r"^[ \t]*#[ \t]*migrator:[ \t]*noqa(?::(?P<codes>[A-Z0-9, \t]*))?\r?$", re.I | re.M
 )
-# Tokenizing a whole file costs a fifth of its parse: skip it when no comment could match.
-_ANY = re.compile(rb"noqa|migrator:", re.I)
-_FILE_ANY = re.compile(rb"migrator:", re.I)
 
 ALL = frozenset({"*"})
 
@@ -93,7 +90,10 @@ def comment_codes(comment: str) -> frozenset[str]:
 
 def may_suppress(source: bytes) -> bool:
     """False when ``source`` holds no suppression comment: then there is nothing to tokenize."""
-    return _ANY.search(source) is not None
+    # Tokenizing a whole file costs a fifth of its parse: skipped when no comment can match.
+    # (Lowered, then scanned: several times faster than a case-insensitive pattern.)
+    lowered = source.lower()
+    return b"noqa" in lowered or b"migrator:" in lowered
 
 
 def file_directives(source: bytes) -> list[Directive]:
@@ -102,7 +102,7 @@ def file_directives(source: bytes) -> list[Directive]:
     Matched line by line (not tokenized) so that every kind with ``#`` comments (Python, YAML,
     TOML, .env) shares them; the cheap byte search keeps files without one at no cost.
     """
-    if _FILE_ANY.search(source) is None:
+    if b"migrator:" not in source.lower():
         return []
     text = source.decode("utf-8", errors="replace")
     found = []

@@ -192,6 +192,36 @@ def test_a_cold_run_reads_a_file_once_unless_the_view_judges_it(
         assert reads.count(path) == (2 if path in again else 1), path
 
 
+def test_a_cold_run_parses_each_read_of_a_module_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The view's facts and the screen read one `ast` of each read of a file (a module the
+    view judges is read, and so parsed, twice)."""
+    import ast
+
+    from migrator import ast_trees
+
+    parsed: list[bytes | str] = []
+    real_parse = ast.parse
+
+    def parse(source: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(source)
+        return real_parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast_trees.ast, "parse", parse)
+    root = make(tmp_path, PROJECT)
+    monkeypatch.chdir(root)
+    engine.run([Path(".")], load_settings(cwd=root), engine.Mode.LINT, jobs=1)
+    modules = [s for s in parsed if isinstance(s, bytes)]
+    named = [s for s in modules if b"gpt-4" in s]
+    assert named  # the modules that name a model are parsed
+    pricing = (root / "shop/pricing.py").read_bytes()  # a catalogue: read twice
+    app = (root / "shop/app.py").read_bytes()  # a lookup in it, coupled: read twice too
+    script = (root / "examples/script.py").read_bytes()  # no verdict: read once
+    assert modules.count(pricing) == 2 and modules.count(app) == 2
+    assert modules.count(script) == 1
+
+
 @pytest.mark.parametrize(
     "path",
     "| a.py a/b.py ./a.py a/./b.py a/../b.py a//b.py /x/y /x/../y a/ .. ../a . a/. a/.. "
@@ -201,3 +231,26 @@ def test_a_key_is_the_absolute_path_whatever_the_spelling(path: str) -> None:
     from migrator.project.view import key
 
     assert key(path) == os.path.normcase(os.path.abspath(path))
+
+
+@pytest.mark.parametrize("python", [False, True])
+def test_a_file_mentions_a_model_when_its_bytes_hold_any_id(python: bool) -> None:
+    """The needles that hold another are left out of the scan, never out of the answer."""
+    from migrator.ruleset import RuleSet
+
+    ruleset = RuleSet.load()
+    gatherer = Gatherer(ruleset)
+    named = [*ruleset.sources, *(ruleset.targets if python else ())]
+    for model in named:
+        assert gatherer.mentions(f'x = "{model}"\n'.encode(), python=python), model
+    assert not gatherer.mentions(b'x = "gpt-4"  # gpt-5 gpt-4-turbo\n', python=python)
+    if not python:
+        assert not gatherer.mentions(b'x = "gpt-4.1"\n')
+
+
+def test_many_needles_are_scanned_by_one_pattern() -> None:
+    from migrator.project.gather import _AnyOf
+
+    few, many = _AnyOf([b"ab", b"xab", b"cd"]), _AnyOf([b"m%d-" % i for i in range(20)])
+    assert few.found_in(b"..cd..") and few.found_in(b"xab") and not few.found_in(b"a b c d")
+    assert many.found_in(b"..m17-..") and not many.found_in(b"m17")

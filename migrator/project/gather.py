@@ -13,10 +13,27 @@ from migrator.project.python_facts import PythonFacts
 from migrator.ruleset import RuleSet
 
 
-def _any_of(needles: list[bytes]) -> re.Pattern[bytes]:
-    # Longest first, though any match will do: the pattern reads as the list it stands for.
-    ordered = sorted(set(needles), key=lambda n: (-len(n), n))
-    return re.compile(b"|".join(re.escape(n) for n in ordered) or b"(?!)")
+class _AnyOf:
+    """Whether bytes hold any of ``needles``: one ``in`` per needle that holds no other
+    (``gpt-4o`` stands for ``gpt-4o-mini`` and ``chatgpt-4o-latest``), several times faster
+    than a pattern of alternatives, which is tried at every byte; the pattern when many
+    needles remain."""
+
+    _MOST_SCANS = 8
+
+    def __init__(self, needles: list[bytes]) -> None:
+        kept: list[bytes] = []
+        for needle in sorted(set(needles), key=len):
+            if not any(shorter in needle for shorter in kept):
+                kept.append(needle)
+        self._needles = tuple(kept)
+        many = len(kept) > self._MOST_SCANS
+        self._pattern = re.compile(b"|".join(map(re.escape, kept))) if many else None
+
+    def found_in(self, source: bytes) -> bool:
+        if self._pattern is not None:
+            return self._pattern.search(source) is not None
+        return any(needle in source for needle in self._needles)
 
 
 class Gatherer:
@@ -28,14 +45,14 @@ class Gatherer:
         # start to match holds a target's: a file with neither has nothing to parse.
         sources = [model.encode() for model in ruleset.sources]
         targets = [model.encode() for model in ruleset.targets]
-        # One pass over the bytes for all of them (a file is read for the view whatever it
-        # holds: this runs on every file of the project).
-        self._needles = _any_of(sources)
-        self._python_needles = _any_of(sources + targets)
+        # A file is read for the view whatever it holds: this runs on every file of the
+        # project.
+        self._needles = _AnyOf(sources)
+        self._python_needles = _AnyOf(sources + targets)
 
     def mentions(self, source: bytes, *, python: bool = False) -> bool:
         needles = self._python_needles if python else self._needles
-        return needles.search(source) is not None
+        return needles.found_in(source)
 
     def facts(self, path: str, source: bytes) -> FileFacts:
         kind = kind_of(path)

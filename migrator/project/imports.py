@@ -17,6 +17,9 @@ import re
 _FROM = re.compile(rb"from[ \t]+(\.*)(\w[\w.]*)?[ \t]*import[ \t]*(\([^)]*\)|[^\n#;]*)")
 _IMPORT = re.compile(rb"import[ \t]+([^\n#;]*)")
 DATA_SUFFIXES = (b".yaml", b".yml", b".json", b".jsonl", b".toml", b".env")
+# Where any of them starts: one pattern with a literal head is several times faster than a
+# `find` per suffix (each stops at every "." of the file).
+_SUFFIX = re.compile(rb"\.(?:ya?ml|json|toml|env)")
 _NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 _MAX_NAME = 120
 
@@ -62,16 +65,17 @@ def _names(text: bytes) -> list[str]:
 
 
 def named_files(source: bytes) -> tuple[str, ...]:
-    """Base names of the data files a source names (``"config/bot.yaml"`` gives ``bot.yaml``)."""
+    """Base names of the data files a source names (``"config/bot.yaml"`` gives ``bot.yaml``;
+    ``"a.jsonl"`` gives ``a.json`` too)."""
     found: set[str] = set()
-    for suffix in DATA_SUFFIXES:
-        at = source.find(suffix)
-        while at != -1:
-            start = at
-            while start > 0 and at - start < _MAX_NAME and source[start - 1] in _NAME_BYTES:
-                start -= 1
-            name = source[start : at + len(suffix)].rsplit(b"/", 1)[-1]
-            if len(name) > len(suffix):
-                found.add(name.decode("ascii", "replace"))
-            at = source.find(suffix, at + 1)
+    for match in _SUFFIX.finditer(source):
+        at = match.start()
+        start = at
+        while start > 0 and at - start < _MAX_NAME and source[start - 1] in _NAME_BYTES:
+            start -= 1
+        for suffix in DATA_SUFFIXES:
+            if source.startswith(suffix, at):
+                name = source[start : at + len(suffix)].rsplit(b"/", 1)[-1]
+                if len(name) > len(suffix):
+                    found.add(name.decode("ascii", "replace"))
     return tuple(sorted(found))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from migrator import ast_trees
 from migrator.checks import wording
 from migrator.checks.wording import STR_METHODS
 from migrator.project.facts import CATALOGUE, DEPLOYMENT, LOOKUP, VALUE, Occurrence
@@ -88,9 +88,7 @@ class PythonFacts:
     ) -> tuple[list[Occurrence], list[frozenset[str]]]:
         """The occurrences and catalogues of ``source``; nothing if it does not parse."""
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(source)
+            tree = ast_trees.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return [], []
         # One walk, kept: each rule below goes over the same nodes.

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from migrator import ast_trees
 from migrator.pruning import Pruner
 from migrator.ruleset import RuleSet
 from migrator.screen.byte_tokens import TokenSearch, builtin_tokens, declared_tokens
@@ -88,9 +88,7 @@ class Screen:
         self, source: bytes, *, builtin: bool = True, other: bool = False
     ) -> Admission | None:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # invalid escapes warn at parse time
-                tree = ast.parse(source)
+            tree = ast_trees.parse(source)
             if other and holds_declared(tree, self.wanted.other):
                 return Admission(None, requests=True)  # checked whole: nothing to prune by
             if builtin:
