@@ -6,8 +6,8 @@ run learnt from its bytes. An entry is used only when the file is provably uncha
 
 - its size, mtime, ctime, inode and device are those recorded (an edit changes the ctime even
   when the mtime is put back, which ``os.utime`` cannot undo);
-- and when the file was modified too close to the moment its entry was recorded for the
-  timestamps to tell two versions apart (git's "racy" entries), its content hash matches too.
+- and when the file was modified too close to the moment it was read for the timestamps to
+  tell two versions apart (git's "racy" entries), its content hash matches too.
 
 The store is JSON, never pickle: a cache directory shipped inside a hostile repository is only
 data. A corrupt, truncated or foreign file is ignored and rebuilt; a file is replaced
@@ -29,7 +29,7 @@ import re
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -38,7 +38,7 @@ from migrator import __version__
 
 DIRECTORY = ".migrator_cache"
 ENVIRONMENT = "MIGRATOR_CACHE_DIR"
-FORMAT = 2  # 2: dataclasses as lists of their fields' values
+FORMAT = 3  # 2: dataclasses as lists of their fields' values; 3: entries as lists
 # A file modified less than this before its entry was recorded may change again within the
 # timestamp's granularity without its stat changing: its entry is checked by content.
 RACY_NS = 2_000_000_000
@@ -114,14 +114,33 @@ def stamp(info: os.stat_result) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
 
+def racy_hash(info: os.stat_result, data: bytes) -> str:
+    """The content hash an entry for these bytes needs: "" when the file was last modified
+    long enough before now (when it is read) for its timestamps to tell any later version
+    apart; a hash, checked on use, when not (git's "racy" entries)."""
+    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= RACY_NS:
+        return ""
+    return content_hash(data)
+
+
+# An entry: the file's stamp, its racy hash and the value recorded for it, in one flat list
+# (a dict per entry takes half as long again to load, and a pre-commit run loads them all).
+_STAMP = slice(0, 5)
+_HASH, _VALUE = 5, 6
+_ENTRY_LENGTH = 7
+
+
 @dataclass
 class Cache:
-    """Entries by path (as the run names files), loaded from and saved to ``file``."""
+    """Entries by path (as the run names files), and values by name, loaded from and saved
+    to ``file``."""
 
     file: Path | None  # None: caching is off (--no-cache, or nowhere to write)
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entries: dict[str, list[Any]] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
     notice: str | None = None  # said once to the user (a cache that cannot be written)
-    _fresh: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _fresh: dict[str, list[Any]] = field(default_factory=dict)
+    _fresh_values: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def disabled(cls) -> Cache:
@@ -144,48 +163,51 @@ class Cache:
         data = json.loads(zlib.decompress(raw))
         if data["format"] != FORMAT or data["version"] != __version__:
             return
-        entries = data["entries"]
-        if isinstance(entries, dict) and all(isinstance(e, dict) for e in entries.values()):
-            self.entries = entries
+        entries, values = data["entries"], data["values"]
+        if not isinstance(entries, dict) or not isinstance(values, dict):
+            return
+        for entry in entries.values():
+            if type(entry) is not list or len(entry) != _ENTRY_LENGTH:
+                return
+        self.entries, self.values = entries, values
 
-    def get(self, path: str, info: os.stat_result, read: Any = None) -> Any | None:
+    def get(self, path: str, info: os.stat_result, read: Callable[[], bytes] | None = None) -> Any:
         """The value recorded for ``path`` if the file is unchanged since, else None.
 
-        ``read`` (a callable giving the file's bytes) is called only for a racy entry.
+        ``read`` (giving the file's bytes) is called only for a racy entry.
         """
         entry = self.entries.get(path)
-        if entry is None or entry.get("stamp") != stamp(info):
+        if entry is None or entry[_STAMP] != stamp(info):
             return None
-        seen = entry.get("seen")
-        racy = not isinstance(seen, int) or seen - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS
-        if racy:
-            if read is None or entry.get("hash") != content_hash(read()):
+        if entry[_HASH]:
+            if read is None:
                 return None
-            # Checked by content just now: from here on the timestamps can vouch for it, as
+            data = read()
+            if entry[_HASH] != content_hash(data):
+                return None
+            # Checked by content just now: from here on the timestamps may vouch for it, as
             # git refreshes a racy index entry.
-            entry = {**entry, "seen": time.time_ns()}
+            entry = [*entry[_STAMP], racy_hash(info, data), entry[_VALUE]]
         self._fresh[path] = entry
-        return entry.get("value")
+        return entry[_VALUE]
 
     def record(self, path: str, stamped: list[int], digest: str, value: Any) -> None:
-        """Record ``value`` for the file whose stamp and content hash were taken when it was
-        read (by a worker process, which sends back only these)."""
+        """Record ``value`` for the file whose stamp and racy hash (``racy_hash``) were taken
+        when it was read (by a worker process, which sends back only these)."""
         if self.file is not None:
-            entry = {"stamp": stamped, "seen": time.time_ns(), "hash": digest, "value": value}
-            self._fresh[path] = entry
+            self._fresh[path] = [*stamped, digest, value]
 
     def value(self, name: str) -> Any | None:
-        """The value kept under ``name``, an entry that stands for no file (a whole project's
-        view, say): its key says what it is valid for."""
-        entry = self.entries.get(name)
-        if entry is None:
+        """The value kept under ``name``, which stands for no file (a whole project's view,
+        say): its key says what it is valid for."""
+        if name not in self.values:
             return None
-        self._fresh[name] = entry
-        return entry.get("value")
+        found = self._fresh_values[name] = self.values[name]
+        return found
 
     def set_value(self, name: str, value: Any) -> None:
         if self.file is not None:
-            self._fresh[name] = {"value": value}
+            self._fresh_values[name] = value
 
     def keep(self, paths: Iterable[str]) -> None:
         """Carry over the entries of files the run saw but did not look up."""
@@ -196,12 +218,13 @@ class Cache:
     def save(self) -> None:
         """Write what this run used or recorded; nothing else survives. A failure to write
         turns caching off for the run with one notice, never an error."""
-        if self.file is None or self._fresh == self.entries:
+        if self.file is None or (self._fresh == self.entries and self._fresh_values == self.values):
             return
         payload = {
             "format": FORMAT,
             "version": __version__,
             "entries": self._fresh,
+            "values": self._fresh_values,
         }
         data = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 1)
         try:
@@ -219,7 +242,7 @@ class Cache:
             self.notice = f"cache not written ({exc.strerror or exc}); the run went on without it"
         else:
             _drop_stale(self.file.parent)
-        self.entries = dict(self._fresh)
+        self.entries, self.values = dict(self._fresh), dict(self._fresh_values)
 
 
 def _drop_stale(directory: Path) -> None:

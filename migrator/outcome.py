@@ -6,14 +6,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
-from migrator.cache import content_hash, stamp
+from migrator.cache import racy_hash, stamp
 from migrator.findings import FileError, Finding
 
 
 @dataclass(frozen=True)
 class Seen:
-    """The file as it was read: its stamp (``cache.stamp``) and content hash, set when the
-    outcome depends on nothing but those bytes and the settings, so the cache may keep it."""
+    """The file as it was read: its stamp (``cache.stamp``) and racy hash
+    (``cache.racy_hash``), set when the outcome depends on nothing but those bytes and the
+    settings, so the cache may keep it."""
 
     stamp: list[int]
     digest: str
@@ -21,7 +22,7 @@ class Seen:
     @classmethod
     def of(cls, info: os.stat_result, data: bytes) -> Seen:
         """The file whose status (taken before the read) was ``info`` and bytes ``data``."""
-        return cls(stamp(info), content_hash(data))
+        return cls(stamp(info), racy_hash(info, data))
 
 
 @dataclass

@@ -16,10 +16,11 @@ diffed, not a file a check failed on, not one too large to check.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -233,19 +234,16 @@ def _lookup(cache: Cache, key: str, path: str) -> Any | None:
         info = os.stat(path)
     except OSError:
         return None
-    return cache.get(key, info, _reader(path))
+    return cache.get(key, info, functools.partial(_read, path))
 
 
-def _reader(path: str) -> Callable[[], bytes]:
-    def read() -> bytes:
-        from migrator.files import read_regular
+def _read(path: str) -> bytes:
+    from migrator.files import read_regular
 
-        try:
-            return read_regular(path)
-        except OSError:
-            return b""  # matches no recorded hash of a file that was read
-
-    return read
+    try:
+        return read_regular(path)
+    except OSError:
+        return b""  # matches no recorded hash of a file that was read
 
 
 def _decoded(kind: Any, value: Any) -> Any | None:

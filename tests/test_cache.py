@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from migrator.cache import Cache, cache_directory, cache_key, content_hash, stamp
+from migrator.cache import Cache, cache_directory, cache_key, racy_hash, stamp
 
 
 def put(cache: Cache, path: str, info: os.stat_result, data: bytes, value: object) -> None:
     """Record ``value`` for a file as a run does, from its status and bytes."""
-    cache.record(path, stamp(info), content_hash(data), value)
+    cache.record(path, stamp(info), racy_hash(info, data), value)
 
 
 def _record(directory: Path, path: Path, value: object, key: str = "k") -> None:
@@ -74,6 +74,20 @@ def test_a_racy_entry_is_checked_by_content(tmp_path: Path) -> None:
     assert cache.get(str(source), info, source.read_bytes) == "v"
     assert cache.get(str(source), info, lambda: b"y = 'gpt-4o'\n") is None
     assert cache.get(str(source), info) is None  # no way to read it: not trusted
+
+
+def test_a_racy_entry_checked_once_out_of_the_window_is_vouched_for_by_its_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "a.py"
+    source.write_text("x = 'gpt-4o'\n")  # modified just now: within the racy window
+    _record(tmp_path / "cache", source, "v")
+    monkeypatch.setattr("migrator.cache.RACY_NS", 0)  # the window has passed
+    cache = Cache.open(tmp_path / "cache", "k")
+    assert cache.get(str(source), source.stat()) is None  # still racy as recorded
+    assert cache.get(str(source), source.stat(), source.read_bytes) == "v"
+    cache.save()
+    assert Cache.open(tmp_path / "cache", "k").get(str(source), source.stat()) == "v"
 
 
 def test_another_key_is_another_cache(tmp_path: Path) -> None:

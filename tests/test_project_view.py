@@ -254,3 +254,23 @@ def test_many_needles_are_scanned_by_one_pattern() -> None:
     few, many = _AnyOf([b"ab", b"xab", b"cd"]), _AnyOf([b"m%d-" % i for i in range(20)])
     assert few.found_in(b"..cd..") and few.found_in(b"xab") and not few.found_in(b"a b c d")
     assert many.found_in(b"..m17-..") and not many.found_in(b"m17")
+
+
+def test_a_notebook_s_facts_parse_only_the_cells_that_name_a_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
+
+    from migrator import ast_trees
+    from migrator.ruleset import RuleSet
+
+    parsed: list[object] = []
+    real_parse = ast_trees.parse
+    monkeypatch.setattr(
+        "migrator.project.python_facts.ast_trees.parse", lambda s: parsed.append(s) or real_parse(s)
+    )
+    cells = ["import os\n", 'MODEL = "gpt-4o"\n', "%time x = 1 % 2\n"]
+    notebook = {"cells": [{"cell_type": "code", "source": c} for c in cells]}
+    facts = Gatherer(RuleSet.load()).facts("a.ipynb", json.dumps(notebook).encode())
+    assert parsed == ['MODEL = "gpt-4o"\n']
+    assert [o.cell for o in facts.occurrences] == [2] and facts.imports == ("os",)

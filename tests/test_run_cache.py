@@ -71,7 +71,7 @@ def entries(cache_dir: Path) -> dict[str, list[str]]:
     found = {}
     for store in cache_dir.glob("*.json.z"):
         data = json.loads(zlib.decompress(store.read_bytes()))
-        found[store.name] = sorted(Path(k).name for k in data["entries"])
+        found[store.name] = sorted(Path(k).name for k in (*data["entries"], *data["values"]))
     return found
 
 
@@ -196,7 +196,7 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(
         data = json.loads(zlib.decompress(store.read_bytes()))
         for entry in data["entries"].values():
             wrong = [1, 2, {"findings": "nonsense"}]
-            entry["value"] = wrong if isinstance(entry["value"], list) else {"occurrences": 3}
+            entry[-1] = wrong if isinstance(entry[-1], list) else {"occurrences": 3}
         store.write_bytes(zlib.compress(json.dumps(data).encode()))
     assert migrator("lint", "--format", "json", ".") == cold
     checks.clear()

@@ -67,7 +67,7 @@ def check_notebook(
         code = text if isinstance(text, str) else "".join(text)
         expected[index] = code
         in_cell = settings
-        if settings.verdicts is not None:
+        if settings.verdicts is not None and settings.verdicts.by_site:
             in_cell = replace(settings, verdicts=settings.verdicts.in_cell(index + 1))
         fragment = check_fragment(code, path, in_cell, fix=fix, screen=screen)
         if fragment.skipped is not None:

@@ -96,6 +96,8 @@ class Gatherer:
             raw = masked.encode("utf-8")
             links.extend(imports(raw))
             names.extend(named_files(raw))
+            if not self.mentions(raw, python=True):
+                continue  # as for a module: nothing to parse
             found, found_catalogues = self.python.occurrences(masked, cell=index + 1)
             shift = len(catalogues)
             occurrences.extend(o if o.group < 0 else _regroup(o, o.group + shift) for o in found)
