@@ -22,6 +22,7 @@ import dataclasses
 import datetime
 import enum
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -160,7 +161,15 @@ class Cache:
             if os.fstat(handle.fileno()).st_size > MAX_BYTES:
                 return
             raw = handle.read(MAX_BYTES + 1)
-        data = json.loads(zlib.decompress(raw))
+        # A hundred thousand lists, none in a cycle: the collector would walk them over and
+        # over while they are made.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            data = json.loads(zlib.decompress(raw))
+        finally:
+            if collecting:
+                gc.enable()
         if data["format"] != FORMAT or data["version"] != __version__:
             return
         entries, values = data["entries"], data["values"]

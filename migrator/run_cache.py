@@ -199,11 +199,15 @@ def facts_digest(facts: FileFacts) -> str:
     return _digest(json.dumps(encode(facts), separators=(",", ":")))
 
 
-def project_digest(files: Iterable[tuple[str, str, str]], *parts: str) -> str:
-    """Of every ``(key, name, facts digest)`` and ``parts``: what the view is decided from."""
-    # One repr of the whole: tens of thousands of files, each a call less.
-    text = repr((parts, sorted(files)))
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def project_digest(names: dict[str, str], digests: dict[str, str], *parts: str) -> str:
+    """Of every file's key, name (``names``) and facts digest (``digests``, whose keys are
+    the files), and ``parts``: what the view is decided from."""
+    # One text of the whole, in the keys' order: tens of thousands of files, each a call
+    # less. No key, name or digest holds a NUL (paths cannot), so NULs part them.
+    text = "\0".join(f"{k}\0{names[k]}\0{digests[k]}" for k in sorted(digests))
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16)
+    digest.update(text.encode("utf-8", "surrogatepass"))  # undecodable names (POSIX)
+    return digest.hexdigest()
 
 
 def _verdicts(sites: Any) -> FileVerdicts:

@@ -195,9 +195,7 @@ def build_view(
         digests[k] = facts_digest(facts)
         if seen is not None:
             cache.record_digest(k, seen, digests[k])
-    project = project_digest(
-        ((k, names[k], d) for k, d in digests.items()), settings.snapshot.value
-    )
+    project = project_digest(names, digests, settings.snapshot.value)
     verdicts = cache.view(project)
     if verdicts is None:
         verdicts = decide_view(_all_facts(names, digests, read_now, settings, cache), settings)
