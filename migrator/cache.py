@@ -40,8 +40,8 @@ from migrator import __version__
 DIRECTORY = ".migrator_cache"
 ENVIRONMENT = "MIGRATOR_CACHE_DIR"
 FORMAT = 3  # 2: dataclasses as lists of their fields' values; 3: entries as lists
-# A file modified less than this before its entry was recorded may change again within the
-# timestamp's granularity without its stat changing: its entry is checked by content.
+# A file modified less than this before it was read may change again within the timestamp's
+# granularity without its stat changing: its entry is checked by content.
 RACY_NS = 2_000_000_000
 # A key's file not rewritten for this long belongs to a version or settings no longer in use.
 STALE_AFTER_S = 30 * 24 * 3600

@@ -4,9 +4,9 @@ A generated module listing 200,000 model IDs makes a LibCST tree of gigabytes, y
 depend only on each string literal and on what holds it (an assignment, a collection, a dict
 key or value). For a module whose statements are only docstrings, imports and assignments of
 literal data, this reads the strings with ``ast`` and gives exactly the result the LibCST checks
-would (``kinds.python._check``): the same findings, positions, fixes and fixed bytes, judged and
-worded by the checks' own functions. Anything else, and every file up to ``CATALOGUE_ABOVE``
-bytes, goes the usual way.
+would (``kinds.libcst_pass.check_module``): the same findings, positions, fixes and fixed
+bytes, judged and worded by the checks' own functions. Anything else, and every file up to
+``CATALOGUE_ABOVE`` bytes, goes the usual way.
 """
 
 from __future__ import annotations
@@ -71,9 +71,9 @@ def check_catalogue(
     used: set[tuple[int, str]] | None = None,
     screen: Screen | None = None,
 ) -> SourceResult | None:
-    """``kinds.python._check``'s result for a big module that only holds literal data; None
-    for any other source (the caller checks it as usual). Same arguments as that function;
-    with the run's ``screen``, a source it rules out at once is left to it."""
+    """``kinds.libcst_pass.check_module``'s result for a big module that only holds literal
+    data; None for any other source (the caller checks it as usual). Same arguments as that
+    function; with the run's ``screen``, a source it rules out at once is left to it."""
     if len(source) <= CATALOGUE_ABOVE or any(b in source for b in _AWKWARD):
         return None
     if screen is not None and not screen.bytes_admit(source):
@@ -88,9 +88,9 @@ def check_catalogue(
     strings = reader.read()
     if strings is None:
         return None
-    # kinds.python._check refuses what LibCST's parser cannot nest safely. Without parentheses the
-    # brackets are the containers ``ast`` showed, and the depth is bounded from them; with
-    # any, the exact measure is taken (it tokenizes the whole file).
+    # kinds.libcst_pass.check_module refuses what LibCST's parser cannot nest safely. Without
+    # parentheses the brackets are the containers ``ast`` showed, and the depth is bounded
+    # from them; with any, the exact measure is taken (it tokenizes the whole file).
     if (b"(" in source or reader.depth > _SURELY_SAFE) and nesting_problem(source) is not None:
         return None
     literals = _Literals(source, starts, reader).of(strings)
@@ -493,7 +493,8 @@ def _result(
     comments: bytes | None,
     used: set[tuple[int, str]] | None,
 ) -> SourceResult:
-    """As ``kinds.python._check`` turns its reports into a result (``_position`` included)."""
+    """As ``kinds.libcst_pass.check_module`` turns its reports into a result (``_position``
+    included)."""
     selected = settings.selected_codes
     judge = _Judge(settings)
     reports = [

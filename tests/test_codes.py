@@ -31,11 +31,13 @@ def _location(check: type[Check]) -> str:
 
 def test_the_table_and_the_checks_rules_agree() -> None:
     from_checks = {
-        (rule.code, rule.name, rule.opt_in, _location(check))
+        (rule.code, rule.name, rule.opt_in, _location(check), check.triggers)
         for check in _defined_checks()
         for rule in check.rules
     }
-    table = {(entry.code, entry.name, entry.opt_in, entry.check) for entry in codes.CODES}
+    table = {
+        (entry.code, entry.name, entry.opt_in, entry.check, entry.triggers) for entry in codes.CODES
+    }
     assert table == from_checks
 
 

@@ -69,7 +69,8 @@ FILES = {
 @pytest.fixture(params=[Temperature, Undeclared], ids=["declared", "undeclared"])
 def registered(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[type]:
     check = f"{request.param.__module__}:{request.param.__qualname__}"
-    monkeypatch.setattr(codes, "CODES", (*codes.CODES, codes.Code("MIG900", MIG900.name, check)))
+    row = codes.Code("MIG900", MIG900.name, check, triggers=request.param.triggers)
+    monkeypatch.setattr(codes, "CODES", (*codes.CODES, row))
     yield request.param
 
 

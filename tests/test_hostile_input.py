@@ -98,12 +98,12 @@ def test_recursion_in_a_later_pass_is_reported(monkeypatch: pytest.MonkeyPatch, 
     """Regression: a tree the walk could still visit made the position or fix pass raise
     RecursionError (at 139 nested lists, or 324 chained 'and's, on CPython 3.11), which
     escaped check_source and ended the run."""
-    import migrator.kinds.python
+    import migrator.kinds.libcst_pass
 
     def too_deep(*args: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(migrator.kinds.python, stage, too_deep)
+    monkeypatch.setattr(migrator.kinds.libcst_pass, stage, too_deep)
     result = check_source(GPT4O, "x.py", load_settings(), fix=True)
     assert result.error == "too deeply nested to check"
     assert result.new_source is None

@@ -77,3 +77,13 @@ def test_files_changed_outside_those_named_are_read_without_libcst(demo: Path) -
     cells["cells"][0]["source"].append("\n")
     notebook.write_text(json.dumps(cells))
     assert not _loaded(_modules(*PRE_COMMIT, cwd=demo), ("libcst",))
+
+
+def test_a_named_file_the_screen_rules_out_is_checked_without_libcst(demo: Path) -> None:
+    """A pre-commit run whose staged files were edited but name no model: the screen, built
+    from the codes table, turns them away before LibCST is needed."""
+    helper = demo / "support_bot/helpers.py"
+    helper.write_text("def shout(text):\n    return text.upper()\n")
+    _modules("fix", "support_bot/helpers.py", cwd=demo)
+    helper.write_text("def shout(text):\n    return text.upper() + '!'\n")
+    assert not _loaded(_modules("fix", "support_bot/helpers.py", cwd=demo), ("libcst",))

@@ -12,7 +12,9 @@ goes through two screens, and only a file both admit is parsed and checked:
    (``candidates``, which folds the limits with ``folding``.)
 
 Both are built once per run (per worker) from the RuleSet and from what the selected checks
-declare they read (``migrator.triggers``): there is no second list to keep in step. The rule
+declare they read (``migrator.triggers``), as the codes table (``migrator.codes``) carries it
+so that the checks, and LibCST, are not imported to build a screen (tests/test_codes.py proves
+the table says what the checks say). The rule
 set's own readings (model strings, request values) are screened in detail, and admitted
 files are pruned to them; any other declared name (a keyword, a dict key, a callee, a string)
 is looked for as it is, and a file holding one is checked whole. While a selected check

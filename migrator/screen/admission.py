@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from migrator import ast_trees
+from migrator.codes import CODES, selected_triggers
 from migrator.pruning import Pruner
 from migrator.ruleset import RuleSet
 from migrator.screen.byte_tokens import TokenSearch, builtin_tokens, declared_tokens
@@ -41,11 +42,8 @@ class Screen:
         """``triggers``: what the selected checks read; by default, those of the checks a run
         selects by default (an opt-in check, such as MIG005, only when a run selects it)."""
         if triggers is None:
-            from migrator.checks import selected_checks
-            from migrator.codes import CODES
-
             default = {entry.code for entry in CODES if not entry.opt_in}
-            triggers = [check.triggers for check in selected_checks(default)]
+            triggers = selected_triggers(default)
         self.wanted = TriggerSet.of(triggers)
         self.ruleset = ruleset
         self.terms = ScreenTerms(ruleset)
@@ -58,11 +56,8 @@ class Screen:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Screen:
-        """The screen for a run: built from the checks its settings select."""
-        from migrator.checks import selected_checks
-
-        checks = selected_checks(settings.selected_codes)
-        return cls(settings.ruleset, [check.triggers for check in checks])
+        """The screen for a run: built from what the checks its settings select read."""
+        return cls(settings.ruleset, selected_triggers(settings.selected_codes))
 
     def bytes_admit(self, source: bytes) -> bool:
         """The bytes screen alone (for code the structural screen cannot see whole)."""
