@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from migrator.cache import Cache, cache_directory, cache_key, fingerprint
+from migrator.cache import Cache, cache_directory, cache_key, compact_json, fingerprint
 from migrator.cache_codec import decode, encode
 from migrator.config import Settings
 from migrator.listing import Listing
@@ -196,7 +195,7 @@ def _settings_text(settings: Settings) -> str:
 
 
 def facts_digest(facts: FileFacts) -> str:
-    return _digest(json.dumps(encode(facts), separators=(",", ":")))
+    return _digest(compact_json(encode(facts)))
 
 
 def project_digest(names: dict[str, str], digests: dict[str, str], *parts: str) -> str:
