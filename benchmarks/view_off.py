@@ -20,9 +20,14 @@ from migrator.project.view import ProjectView, project_files
 
 
 def _no_view(
-    paths: Sequence[Path], settings: Any, read: Any, configs: Any = None, *_: Any, **__: Any
+    paths: Sequence[Path],
+    settings: Any,
+    read: Any,
+    configs: Any = None,
+    cache: Any = None,
+    listed: Any = None,
 ) -> tuple[ProjectView, list[str]]:
-    listed = __.get("listed")
+    """``build_view``'s signature; reads nothing and judges nothing."""
     return ProjectView({}), [k for k, _, _ in project_files(paths, settings, configs, listed)]
 
 

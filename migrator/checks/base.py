@@ -122,7 +122,3 @@ class Check(cst.BatchableCSTVisitor):
             names = tuple(super().get_visitors())
             _VISITOR_NAMES[type(self)] = names
         return {name: getattr(self, name) for name in names}
-
-    @classmethod
-    def codes(cls) -> frozenset[str]:
-        return frozenset(rule.code for rule in cls.rules)
