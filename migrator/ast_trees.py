@@ -10,9 +10,7 @@ module's tree is hundreds of megabytes).
 from __future__ import annotations
 
 import ast
-import contextlib
 import warnings
-from collections.abc import Iterator
 from typing import Union
 
 _Parsed = Union[ast.Module, BaseException]
@@ -20,19 +18,25 @@ _Parsed = Union[ast.Module, BaseException]
 _kept: list[tuple[bytes | str, _Parsed]] | None = None
 
 
-@contextlib.contextmanager
-def one_parse() -> Iterator[None]:
+class one_parse:  # named as a function: used as one, ``with one_parse():``
     """While one file's bytes are read: ``parse`` of the same object parses it once. Nested,
-    the outer scope holds."""
-    global _kept
-    if _kept is not None:
-        yield
-        return
-    _kept = []
-    try:
-        yield
-    finally:
-        _kept = None
+    the outer scope holds.
+
+    A class rather than a generator-based context manager: it is entered for every file of a
+    run, twice on a cold one."""
+
+    __slots__ = ("_outer",)
+
+    def __enter__(self) -> None:
+        global _kept
+        self._outer = _kept is None
+        if self._outer:
+            _kept = []
+
+    def __exit__(self, *_: object) -> None:
+        global _kept
+        if self._outer:
+            _kept = None
 
 
 def parse(source: bytes | str) -> ast.Module:

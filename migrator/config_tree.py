@@ -53,6 +53,8 @@ class ConfigTree:
         return loaded
 
     def for_file(self, path: str | os.PathLike[str]) -> Settings | Problem:
+        if self._overrides is None:  # asked for every file: spare it the path arithmetic
+            return self.base
         return self.for_directory(os.path.dirname(os.path.abspath(path)))
 
     def selection(self, directory: str) -> Selection | Problem:

@@ -16,7 +16,7 @@ from migrator.config import Settings
 from migrator.config_tree import ConfigTree
 from migrator.diffs import unified_diff
 from migrator.discovery import Missing, NotRegular, Problem, iter_paths
-from migrator.files import WriteError, read_regular_stat, write_atomic
+from migrator.files import FileTooLarge, WriteError, read_regular_stat, write_atomic
 from migrator.findings import FileError, Finding
 from migrator.gitstate import DirtyGuard
 from migrator.interrupts import in_worker, orphaned
@@ -369,9 +369,8 @@ class _Checker:
         if not isinstance(settings, Settings) or settings.max_file_size != base.max_file_size:
             found = read_facts(name, base, gatherer, self.work.caching)
             return (k, *found, None) if found is not None else (k, None, None, None)
-        path = Path(name)
-        outcome = FileOutcome(display_path(path))
-        read = _read(path, settings, outcome)
+        outcome = FileOutcome(display_path(name))
+        read = _read(name, settings, outcome)
         if read is None:  # unreadable or too large: for the view too
             return k, None, None, outcome
         source, info = read
@@ -389,7 +388,7 @@ class _Checker:
             screen = self.screens.get(settings)
             unjudged = self.screens.unjudged(settings)
             outcome = _judged(
-                path, source, seen, outcome, unjudged, self.work.mode, None, screen, write=False
+                name, source, seen, outcome, unjudged, self.work.mode, None, screen, write=False
             )
         return k, facts, seen, None if fix and outcome.changed else outcome
 
@@ -526,23 +525,23 @@ def process_file(
 
 
 def _read(
-    path: Path, settings: Settings, outcome: FileOutcome
+    path: str | os.PathLike[str], settings: Settings, outcome: FileOutcome
 ) -> tuple[bytes, os.stat_result] | None:
     """The file's bytes and status; None, said in ``outcome``, if it cannot or must not be
     read (too large)."""
     try:
-        too_large = oversize_notice(path, settings.max_file_size)
-        if too_large:
-            outcome.notices.append(FileError(outcome.path, too_large))
-            return None
-        return read_regular_stat(path)
+        # The size is judged on the open file's status: a file over the limit is never read.
+        return read_regular_stat(path, settings.max_file_size)
+    except FileTooLarge as exc:
+        outcome.notices.append(FileError(outcome.path, oversize_notice(exc.size, exc.limit)))
+        return None
     except OSError as exc:
         outcome.errors.append(FileError(outcome.path, f"cannot read: {exc.strerror or exc}"))
         return None
 
 
 def _judged(
-    path: Path,
+    path: str | os.PathLike[str],
     source: bytes,
     seen: Seen | None,
     outcome: FileOutcome,
@@ -589,11 +588,11 @@ def _judged(
         outcome.changed = True
         return outcome
     else:
-        refusal = guard.refusal(path) if guard is not None else None
+        refusal = guard.refusal(Path(path)) if guard is not None else None
         try:
             if refusal is not None:
                 raise WriteError(refusal)
-            write_atomic(path, checked.new_source, expected=source)
+            write_atomic(Path(path), checked.new_source, expected=source)
         except (WriteError, OSError) as exc:  # one file not written; the run goes on
             outcome.errors.append(FileError(outcome.path, str(exc)))
             outcome.findings.extend(checked.fixed)
@@ -629,7 +628,7 @@ def check_stdin(
     return result, checked.new_source
 
 
-def display_path(path: Path) -> str:
+def display_path(path: str | os.PathLike[str]) -> str:
     """Relative to the current directory when the file is under it, as the user would type it."""
     text = os.fspath(path)
     if not os.path.isabs(text) and os.path.normpath(text) == text and not text.startswith(".."):

@@ -25,7 +25,12 @@ class NotRegularFile(OSError):
 
 
 class FileTooLarge(OSError):
-    """More bytes than the caller's bound: not read to the end."""
+    """More bytes than the caller's bound: not read (or not to the end)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"larger than {limit:,} bytes; not read")
+        self.size = size  # as the file's status gave it, or the bytes read so far
+        self.limit = limit
 
 
 def describe_mode(mode: int) -> str | None:
@@ -65,16 +70,20 @@ def read_regular_stat(path: str | os.PathLike[str], limit: int = 0) -> tuple[byt
         what = describe_mode(info.st_mode)
         if what is not None:
             raise NotRegularFile(f"{what}, not a regular file; not read")
+        if limit and info.st_size > limit:  # known too large: none of it is read
+            raise FileTooLarge(info.st_size, limit)
         chunks: list[bytes] = []
         size = 0
         while True:
-            # The whole file in one read when it does not grow meanwhile.
-            chunk = os.read(fd, max(info.st_size + 1 - size, 1 << 16))
+            # The whole file in one read when it does not grow meanwhile, then a read of one
+            # byte that finds the end (a short read is not the end on every file system).
+            want = info.st_size + 1 - size
+            chunk = os.read(fd, want if want > 0 else 1 << 16)
             if not chunk:
                 return b"".join(chunks), info
             size += len(chunk)
             if limit and size > limit:
-                raise FileTooLarge(f"larger than {limit:,} bytes; not read")
+                raise FileTooLarge(size, limit)
             chunks.append(chunk)
     finally:
         os.close(fd)

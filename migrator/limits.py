@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
-
-def oversize_notice(path: Path, limit: int) -> str | None:
-    """Why ``path`` is skipped for its size, or None; ``limit`` 0 means no limit.
-
-    Decided from ``stat`` so that a huge file is never read.
-    """
-    if not limit:
-        return None
-    size = os.stat(path).st_size
-    if size <= limit:
-        return None
+def oversize_notice(size: int, limit: int) -> str:
+    """Why a file of ``size`` bytes is skipped, over the ``limit`` of max-file-size."""
     return (
         f"skipped: {_mib(size)}, over the {_mib(limit)} limit "
         "(raise max-file-size in [tool.migrator], 0 for no limit)"

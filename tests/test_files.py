@@ -123,3 +123,16 @@ def test_symlink_is_not_written_through(tmp_path: Path) -> None:
         write_atomic(link, NEW, expected=OLD)
     assert link.is_symlink()
     assert real.read_bytes() == OLD
+
+
+def test_a_file_over_the_limit_is_not_read(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "big.py"
+    path.write_bytes(b"x" * 100)
+
+    def no_read(fd: int, size: int) -> bytes:
+        raise AssertionError("read a file known to be too large")
+
+    monkeypatch.setattr(files.os, "read", no_read)
+    with pytest.raises(files.FileTooLarge) as raised:
+        files.read_regular_stat(path, 99)
+    assert (raised.value.size, raised.value.limit) == (100, 99)

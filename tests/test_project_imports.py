@@ -26,3 +26,13 @@ def test_imports_are_kept_as_written_with_one_dot_per_level() -> None:
         "pkg.b",
         "x",
     )
+
+
+def test_a_parenthesised_import_is_read_whole_in_every_file() -> None:
+    # Import lines are remembered by their bytes; one that runs on past its first line is not
+    # known by that line alone.
+    first = imports(b"from pkg import (a,\n    b)\n")
+    second = imports(b"from pkg import (a,\n    c)\n")
+    assert first == ("pkg", "pkg.a", "pkg.b")
+    assert second == ("pkg", "pkg.a", "pkg.c")
+    assert imports(b"  import os  # indented, with a comment\nimport os\n") == ("os",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from migrator import engine
 from migrator.config import load_settings
 from migrator.formats.text import finding_line
 from migrator.project.gather import Gatherer
+from tests.fixture_cases import FIXTURES
 
 PROJECT = {
     "pyproject.toml": "[tool.migrator]\n",
@@ -274,3 +276,12 @@ def test_a_notebook_s_facts_parse_only_the_cells_that_name_a_model(
     facts = Gatherer(RuleSet.load()).facts("a.ipynb", json.dumps(notebook).encode())
     assert parsed == ['MODEL = "gpt-4o"\n']
     assert [o.cell for o in facts.occurrences] == [2] and facts.imports == ("os",)
+
+
+def test_the_facts_walk_every_node_in_the_order_of_ast_walk() -> None:
+    # The first rule to claim a literal wins: the walk's order is part of what a module means.
+    from migrator.project.python_facts import _walk
+
+    source = (FIXTURES / "safety" / "catalogue_dict" / "input.py").read_text()
+    tree = ast.parse(source + "match m:\n    case 'gpt-4o':\n        pass\nf'{x!r:>{w}}'\n")
+    assert _walk(tree) == list(ast.walk(tree))

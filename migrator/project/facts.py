@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 # Roles of an occurrence of a migrating model ID.
 VALUE = "value"  # a plain value: a request's model, a default, an assignment
@@ -59,4 +59,6 @@ class FileFacts:
         facts come from a worker process as strings of their own."""
         if not self.imports:
             return self
-        return replace(self, imports=tuple(map(sys.intern, self.imports)))
+        # Built directly: dataclasses.replace costs more than the interning, once per file.
+        imports = tuple(map(sys.intern, self.imports))
+        return FileFacts(self.occurrences, self.catalogues, imports, self.names_files)

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import re
 
-# The module's first character is a word character: a run of dots is all level, or the
-# pattern could split it in every way before failing (quadratic on a line of dots).
-
-# Both start with their keyword (the indent is skipped by hand): a leading [ \t]* would make a
-# search over a long run of spaces quadratic.
-_FROM = re.compile(rb"from[ \t]+(\.*)(\w[\w.]*)?[ \t]*import[ \t]*(\([^)]*\)|[^\n#;]*)")
-_IMPORT = re.compile(rb"import[ \t]+([^\n#;]*)")
+# One import statement, after its line's indent (skipped by hand: a leading [ \t]* would make
+# a search over a long run of spaces quadratic). The module's first character is a word
+# character: a run of dots is all level, or the pattern could split it in every way before
+# failing (quadratic on a line of dots).
+_STATEMENT = re.compile(
+    rb"from[ \t]+(\.*)(\w[\w.]*)?[ \t]*import[ \t]*(\([^)]*\)|[^\n#;]*)"
+    rb"|import[ \t]+([^\n#;]*)"
+)
+# The names each import line gives, by its bytes: a project repeats the same few hundred
+# lines (``import os``, ``from __future__ import annotations``) in every file.
+_LINES: dict[bytes, tuple[str, ...]] = {}
+_MOST_LINES = 1 << 16
 DATA_SUFFIXES = (b".yaml", b".yml", b".json", b".jsonl", b".toml", b".env")
 # Where any of them starts: one pattern with a literal head is several times faster than a
 # `find` per suffix (each stops at every "." of the file).
@@ -32,27 +37,42 @@ def imports(source: bytes) -> tuple[str, ...]:
     every line start would be tried at every byte of the file.
     """
     out: list[str] = []
-    starts: set[int] = set()
-    at = source.find(b"import")
+    find = source.find
+    last = -1
+    at = find(b"import")
     while at != -1:
-        starts.add(source.rfind(b"\n", 0, at) + 1)
-        at = source.find(b"import", at + 6)
-    for start in sorted(starts):
-        while source[start : start + 1] in (b" ", b"\t"):
-            start += 1
-        match = _FROM.match(source, start)
-        if match is not None:
-            dots = "." * len(match.group(1))
-            base = (match.group(2) or b"").decode("ascii", "replace")
-            if base:
-                out.append(dots + base)
-            for name in _names(match.group(3)):
-                out.append(f"{dots}{base}.{name}" if base else dots + name)
+        start = source.rfind(b"\n", 0, at) + 1
+        at = find(b"import", at + 6)
+        if start == last:  # "import" twice on one line
             continue
-        match = _IMPORT.match(source, start)
-        if match is not None:
-            out.extend(_names(match.group(1)))
+        last = start
+        end = find(b"\n", start)
+        line = source[start:end] if end != -1 else source[start:]
+        names = _LINES.get(line)
+        if names is None:
+            while source[start : start + 1] in (b" ", b"\t"):
+                start += 1
+            found = _STATEMENT.match(source, start)
+            names = _statement(found) if found is not None else ()
+            # A parenthesised import can run on over several lines: only one that ends on its
+            # first line is known by that line.
+            if found is None or end == -1 or found.end() <= end:
+                if len(_LINES) >= _MOST_LINES:
+                    _LINES.clear()
+                _LINES[line] = names
+        out.extend(names)
     return tuple(dict.fromkeys(out))
+
+
+def _statement(found: re.Match[bytes]) -> tuple[str, ...]:
+    listed = found.group(3)
+    if listed is None:  # import a, b.c as d
+        return tuple(_names(found.group(4)))
+    dots = "." * len(found.group(1))
+    base = (found.group(2) or b"").decode("ascii", "replace")
+    if not base:  # from . import a
+        return tuple(dots + name for name in _names(listed))
+    return (dots + base, *(f"{dots}{base}.{name}" for name in _names(listed)))
 
 
 def _names(text: bytes) -> list[str]:

@@ -22,6 +22,20 @@ from migrator.ruleset import Migration, RuleSet, SnapshotMode
 _KEY_METHODS = frozenset({"get", "pop", "setdefault", "__getitem__", "__contains__"})
 _NOT_NAME = re.compile(r"[^a-z0-9]")
 
+# The node types each rule acts on. A big module has hundreds of thousands of nodes, most of
+# them names, attributes and constants: each rule goes over its own types only, in the order of
+# the walk (the first rule to claim a literal wins, so the order must hold).
+_NODE_TYPES = [c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.AST)]
+_LOOKUP_TYPES = frozenset({ast.Compare, ast.Subscript, ast.Call, ast.MatchValue})
+_CATALOGUE_TYPES = frozenset(
+    {ast.Dict, ast.Call, ast.List, ast.Tuple, ast.Set, ast.Subscript, ast.Assign, ast.AnnAssign}
+    | {c for c in _NODE_TYPES if "body" in c._fields}  # ClassDef, and any body of statements
+)
+_BINDING_TYPES = frozenset({ast.Assign, ast.AnnAssign})
+_DEPLOYMENT_TYPES = frozenset({ast.Call, ast.Dict})
+_SKIPPED_TYPES = frozenset({ast.Expr, ast.JoinedStr})
+_DICT_TYPE = frozenset({ast.Dict})
+
 
 @dataclass
 class _Found:
@@ -91,14 +105,11 @@ class PythonFacts:
             tree = ast_trees.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return [], []
-        # One walk, kept: each rule below goes over the same nodes.
-        nodes: list[ast.AST] = [tree]
-        for node in nodes:  # grows while it is read: breadth first, as ast.walk
-            nodes.extend(ast.iter_child_nodes(node))
+        nodes = _walk(tree)  # one walk, kept: each rule below goes over the same nodes
         strings = [
             node
             for node in nodes
-            if isinstance(node, ast.Constant)
+            if type(node) is ast.Constant
             and isinstance(node.value, str)
             and (self.moved(node.value) is not None or self.is_target(node.value))
         ]
@@ -126,7 +137,7 @@ class PythonFacts:
     # -- lookups ---------------------------------------------------------------------------------
 
     def _lookups(self, nodes: list[ast.AST], found: _Found) -> None:
-        for node in nodes:
+        for node in _of(nodes, _LOOKUP_TYPES):
             if isinstance(node, ast.Compare):
                 member = any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops)
                 what = "membership test" if member else "comparison"
@@ -153,7 +164,7 @@ class PythonFacts:
 
     def _catalogues(self, nodes: list[ast.AST], found: _Found) -> None:
         splatted = _splatted(nodes)
-        for node in nodes:
+        for node in _of(nodes, _CATALOGUE_TYPES):
             if isinstance(node, ast.Dict) or (isinstance(node, ast.Call) and _is_fromkeys(node)):
                 if id(node) not in splatted:  # judged with its holder
                     self._mapping(node, found)
@@ -277,12 +288,12 @@ class PythonFacts:
 
     def _deployments(self, nodes: list[ast.AST], found: _Found) -> None:
         clients: set[str] = set()  # names bound to an Azure client
-        for node in nodes:
+        for node in _of(nodes, _BINDING_TYPES):
             value = getattr(node, "value", None)
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and self._azure_call(value):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 clients.update(name for name in map(_dotted, targets) if name)
-        for node in nodes:
+        for node in _of(nodes, _DEPLOYMENT_TYPES):
             if isinstance(node, ast.Call):
                 self._deployment_call(node, clients, found)
             elif isinstance(node, ast.Dict):
@@ -331,6 +342,28 @@ class PythonFacts:
                 found.set(pairs[parameter], DEPLOYMENT, reason)
 
 
+def _walk(tree: ast.AST) -> list[ast.AST]:
+    """Every node of ``tree``, breadth first, as ``ast.walk`` gives them; ``ast.iter_child_nodes``
+    inlined (two generators a node cost more than the rest of the module's facts)."""
+    nodes = [tree]
+    append = nodes.append
+    for node in nodes:  # grows while it is read
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+            elif isinstance(value, ast.AST):
+                append(value)
+    return nodes
+
+
+def _of(nodes: list[ast.AST], types: frozenset[type[ast.AST]]) -> list[ast.AST]:
+    """The ``nodes`` of these exact ``types``, in order (``ast.parse`` makes no subclasses)."""
+    return [node for node in nodes if type(node) in types]
+
+
 def _s(node: ast.Constant) -> str:
     """A string constant's value (every constant passed here was checked to be one)."""
     return node.value if isinstance(node.value, str) else ""
@@ -339,7 +372,7 @@ def _s(node: ast.Constant) -> str:
 def _skipped(nodes: list[ast.AST]) -> set[int]:
     """Docstrings, bare string statements and f-string pieces: never a finding."""
     out: set[int] = set()
-    for node in nodes:
+    for node in _of(nodes, _SKIPPED_TYPES):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             out.add(id(node.value))
         elif isinstance(node, ast.JoinedStr):
@@ -376,9 +409,8 @@ def _splatted(nodes: list[ast.AST]) -> set[int]:
     a dict of 100,000 entries is not searched once per entry."""
     return {
         id(value)
-        for node in nodes
-        if isinstance(node, ast.Dict)
-        for key, value in zip(node.keys, node.values)
+        for node in _of(nodes, _DICT_TYPE)
+        for key, value in zip(node.keys, node.values)  # type: ignore[attr-defined]
         if key is None
     }
 

@@ -233,11 +233,9 @@ def read_facts(
     """The file's facts, and with ``caching`` what the cache stamps them with; None for a file
     the view cannot read (it is judged on its own)."""
     try:
-        if settings.max_file_size and os.path.getsize(path) > settings.max_file_size:
-            return None
         # Regular files only: a FIFO or a device named on the command line must not block
-        # the view (the run reports it).
-        source, info = read_regular_stat(path)
+        # the view (the run reports it). A file over the size limit is not read (FileTooLarge).
+        source, info = read_regular_stat(path, settings.max_file_size)
     except OSError:
         return None
     facts = facts_of(path, source, gatherer)
