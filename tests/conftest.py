@@ -2,17 +2,20 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from migrator.lifecycle import TODAY_VARIABLE
+from migrator.project import view
 from tests.fixture_cases import FIXTURE_TODAY, FIXTURES
 
 # Shutdown dates are seen from a day: the suite's messages, notes and exit codes must not change
 # with the calendar (tests of the clock itself unset or override it).
 os.environ[TODAY_VARIABLE] = FIXTURE_TODAY
+_FIXTURES = FIXTURES.resolve()
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +24,24 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     over fixtures/ would otherwise leave .migrator_cache folders in the repository)."""
     monkeypatch.setenv("MIGRATOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("MIGRATOR_NO_CACHE", raising=False)
+
+
+_root_of = view._root_of
+
+
+def _fixture_root(start: Path, nearest_config: Callable[[str], str | None] | None) -> Path:
+    if start.is_relative_to(_FIXTURES):
+        return start
+    return _root_of(start, nearest_config)
+
+
+@pytest.fixture(autouse=True)
+def _fixtures_are_projects_of_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run over a fixture sees that fixture's folder as its project, as a user's run sees a
+    folder with its own pyproject.toml. Otherwise the project is this repository (the git work
+    tree around fixtures/): the view of every run over one fixture would read the facts of all
+    of them (400 files, a second a run), and a fixture's results could hang on another's."""
+    monkeypatch.setattr(view, "_root_of", _fixture_root)
 
 
 @pytest.fixture
