@@ -22,7 +22,6 @@ import dataclasses
 import datetime
 import enum
 import functools
-import gc
 import hashlib
 import json
 import os
@@ -35,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from migrator import __version__
+from migrator import __version__, collector
 
 DIRECTORY = ".migrator_cache"
 ENVIRONMENT = "MIGRATOR_CACHE_DIR"
@@ -168,15 +167,8 @@ class Cache:
             if os.fstat(handle.fileno()).st_size > MAX_BYTES:
                 return
             raw = handle.read(MAX_BYTES + 1)
-        # A hundred thousand lists, none in a cycle: the collector would walk them over and
-        # over while they are made.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector.paused():  # a hundred thousand lists, none in a cycle
             data = json.loads(zlib.decompress(raw))
-        finally:
-            if collecting:
-                gc.enable()
         if data["format"] != FORMAT or data["version"] != __version__:
             return
         entries, values = data["entries"], data["values"]

@@ -30,6 +30,7 @@ class ConfigTree:
         self._overrides = dict(overrides) if overrides is not None else None
         self._nearest: dict[str, str | None] = {}  # directory -> its config file, if any
         self._loaded: dict[str, Settings | Problem] = {}
+        self._by_folder: dict[str, Settings | Problem] = {}  # for_file's, by folder as written
         if base.config_path is not None:  # found and read already
             path = os.path.abspath(base.config_path)
             self._loaded[path] = base
@@ -55,7 +56,16 @@ class ConfigTree:
     def for_file(self, path: str | os.PathLike[str]) -> Settings | Problem:
         if self._overrides is None:  # asked for every file: spare it the path arithmetic
             return self.base
-        return self.for_directory(os.path.dirname(os.path.abspath(path)))
+        # Asked for every file of a run, whose paths are written from one current directory:
+        # remembered by the folder as written, so that a relative one is made absolute (a
+        # system call for the current directory) once per folder, not once per file.
+        folder = os.path.dirname(os.fspath(path))
+        found = self._by_folder.get(folder)
+        if found is None:
+            found = self._by_folder[folder] = self.for_directory(
+                os.path.dirname(os.path.abspath(path))
+            )
+        return found
 
     def selection(self, directory: str) -> Selection | Problem:
         """What a walk checks in ``directory``: for ``migrator.discovery``."""

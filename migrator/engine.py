@@ -123,12 +123,13 @@ def run(
     # each file's fixes are decided knowing what else names the same model. A file is read
     # once: the first phase also checks it as if the view had no verdict on it, which holds
     # for nearly every file; only the rest are checked again, knowing their verdicts.
-    run_keys = {key(item) for item in items if isinstance(item, Path)}
-    first = _FirstPass(work, jobs, run_keys, on_decided=progress.step)
+    cwd = os.getcwd()
+    keyed = [(item, key(item, cwd) if isinstance(item, Path) else "") for item in items]
+    first = _FirstPass(work, jobs, {k for _, k in keyed if k}, on_decided=progress.step)
     view, project = build_view(paths, settings, first.read, configs, stores, listed=items)
     stores.keep(project)
     work = replace(work, view=view)
-    for outcome in _outcomes(items, work, jobs, stores, first, progress):
+    for outcome in _outcomes(keyed, work, jobs, stores, first, progress):
         add_outcome(result, outcome)
     result.remarks.extend(stores.save())
     result.sort()
@@ -201,24 +202,24 @@ class _Screens:
 
 
 def _outcomes(
-    items: list[_Item],
+    keyed: list[tuple[_Item, str]],
     work: _Work,
     jobs: int,
     cache: RunCache,
     first: _FirstPass,
     progress: _Progress,
 ) -> Iterator[FileOutcome]:
-    """Each item's outcome: as the first pass decided it, from ``cache`` when it holds one,
-    else by checking the file (in worker processes for a run with enough of them)."""
+    """Each item's outcome (``keyed``: each with its ``key``, "" for one that is not a path):
+    as the first pass decided it, from ``cache`` when it holds one, else by checking the file
+    (in worker processes for a run with enough of them)."""
     undecided: list[_Item] = []
-    for item in items:
-        k = key(item) if isinstance(item, Path) else ""
+    for item, k in keyed:
         outcome = first.outcome(k, item, work.view) if isinstance(item, Path) else None
         if outcome is None:
             undecided.append(item)
             continue
-        if outcome.seen is not None:
-            _record(cache, work, item, outcome)
+        if outcome.seen is not None and isinstance(item, Path):
+            _record(cache, work, item, outcome, k)
         yield outcome
     rest: Iterator[_Item] = iter(undecided)
     if cache.enabled:
@@ -227,28 +228,29 @@ def _outcomes(
         for outcome in answered:
             progress.step()
             yield outcome
+    cwd = os.getcwd()
     for item, outcome in _checked(rest, work, jobs):
-        _record(cache, work, item, outcome)
+        if outcome.seen is not None and isinstance(item, Path):
+            _record(cache, work, item, outcome, key(item, cwd))
         progress.step()
         yield outcome
 
 
-def _record(cache: RunCache, work: _Work, item: _Item, outcome: FileOutcome) -> None:
-    if outcome.seen is not None and isinstance(item, Path):
-        settings = work.configs.for_file(item)
-        if isinstance(settings, Settings):
-            k = key(item)
-            cache.record_outcome(k, settings, work.view.verdicts.get(k, NONE), outcome)
+def _record(cache: RunCache, work: _Work, item: Path, outcome: FileOutcome, k: str) -> None:
+    settings = work.configs.for_file(item)
+    if isinstance(settings, Settings):
+        cache.record_outcome(k, settings, work.view.verdicts.get(k, NONE), outcome)
 
 
 def _answer_from(
     cache: RunCache, items: Iterator[_Item], work: _Work, answered: list[FileOutcome]
 ) -> Iterator[_Item]:
     """The items the cache cannot answer; the answers go to ``answered``."""
+    cwd = os.getcwd()
     for item in items:
         settings = work.configs.for_file(item) if isinstance(item, Path) else None
         if isinstance(item, Path) and isinstance(settings, Settings):
-            k = key(item)
+            k = key(item, cwd)
             verdicts = work.view.verdicts.get(k, NONE)
             hit = cache.outcome_for(k, item, display_path(item), settings, verdicts)
             if hit is not None:

@@ -4,8 +4,8 @@ LibCST and walk it once with every selected check, fixing if asked (``libcst_pas
 from __future__ import annotations
 
 import dataclasses
-import gc
 
+from migrator import collector
 from migrator.catalogue_module import check_catalogue
 from migrator.config import Settings
 from migrator.findings import Finding
@@ -32,10 +32,13 @@ def check_source(
 def _screened(
     source: bytes, path: str, settings: Settings, *, fix: bool, screen: Screen | None
 ) -> SourceResult:
-    # Parsing builds up to millions of objects with no reference cycles among them; the cyclic
-    # collector would sweep them over and over (a third of a large file's parse) for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
+    with collector.paused():  # the parses build up to millions of objects, none in a cycle
+        return _screened_checked(source, path, settings, fix=fix, screen=screen)
+
+
+def _screened_checked(
+    source: bytes, path: str, settings: Settings, *, fix: bool, screen: Screen | None
+) -> SourceResult:
     try:
         if screen is None:
             return _check(source, path, settings, fix=fix)
@@ -60,9 +63,6 @@ def _screened(
         # Every later pass (positions, the fix, the re-parse) recurses like the walk, a little
         # deeper: a tree the walk just managed can still be too deep for them.
         return SourceResult(error="too deeply nested to check")
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _fixable(result: SourceResult, settings: Settings) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Union
 
-from migrator import isolation
+from migrator import collector, isolation
 from migrator.config import Settings, find_config
 from migrator.config_tree import ConfigTree
 from migrator.discovery import SelectionFor, iter_found
@@ -41,12 +41,14 @@ class ProjectView:
         return self.verdicts.get(key(path), NONE) if self.verdicts else NONE
 
 
-def key(path: str | os.PathLike[str]) -> str:
-    """How the view names a file: its absolute path, as the file system compares them."""
-    return os.path.normcase(_absolute(os.fspath(path)))
+def key(path: str | os.PathLike[str], cwd: str | None = None) -> str:
+    """How the view names a file: its absolute path, as the file system compares them.
+    ``cwd``: the current directory, when the caller has asked for it already (a run names
+    tens of thousands of files, and asking costs a system call)."""
+    return os.path.normcase(_absolute(os.fspath(path), cwd))
 
 
-def _absolute(path: str) -> str:
+def _absolute(path: str, cwd: str | None = None) -> str:
     # os.path.abspath normalises too, which costs more than the rest of a file's bookkeeping
     # on a warm run; the walk's paths are normal already (relative to the current directory
     # when under it), so most need only a join. Any "." part ("./a", "a/../b", ".git/x")
@@ -59,7 +61,7 @@ def _absolute(path: str) -> str:
         and path[0] != "."
         and path[-1] != "/"
     ):
-        return path if path[0] == "/" else os.path.join(os.getcwd(), path)
+        return path if path[0] == "/" else os.path.join(cwd or os.getcwd(), path)
     return os.path.abspath(path)
 
 
@@ -125,6 +127,7 @@ def project_files(
         ]
         walks += [(_walk(p, settings, selection_for, listing), roots[p]) for p in present]
     seen: set[str] = set()
+    cwd = os.getcwd()
     for found, root in walks:
         top = os.fspath(root)
         for item in found:
@@ -132,7 +135,7 @@ def project_files(
                 absolute, name = item
             elif isinstance(item, Path):  # from the run's walk
                 name = os.fspath(item)
-                absolute = _absolute(name)
+                absolute = _absolute(name, cwd)
             else:  # missing, or a broken config: the run reports it
                 continue
             k = os.path.normcase(absolute)
@@ -247,16 +250,22 @@ def read_facts(
 def facts_of(path: str, source: bytes, gatherer: Gatherer) -> FileFacts | None:
     """The facts of ``source``, read from ``path``; None when the view cannot read it."""
     try:
-        big = len(source) > isolation.ISOLATE_ABOVE and isolation.supported()
-        if big and kind_of(path) != "python":
-            # A big data file's parse takes tens of megabytes a process would keep for the
-            # rest of the run (the allocator seldom gives them back): a child's go with it.
-            # (A big module's facts are gathered from `ast` nodes, and sending back the
-            # facts of a catalogue module costs more than it saves.)
-            return isolation.run_bounded(lambda: gatherer.facts(path, source))
-        return gatherer.facts(path, source)
+        with collector.paused():  # a parse's objects, none in a cycle, as for the checks
+            return _facts_of(path, source, gatherer)
     except Exception:  # a file the view cannot read is judged on its own, never fatal
         return None
+
+
+def _facts_of(path: str, source: bytes, gatherer: Gatherer) -> FileFacts:
+    big = len(source) > isolation.ISOLATE_ABOVE and isolation.supported()
+    # (A file that names no model has no facts to parse for: no child for it.)
+    if big and kind_of(path) != "python" and gatherer.mentions(source, python=True):
+        # A big data file's parse takes tens of megabytes a process would keep for the rest
+        # of the run (the allocator seldom gives them back): a child's go with it. (A big
+        # module's facts are gathered from `ast` nodes, and sending back the facts of a
+        # catalogue module costs more than it saves.)
+        return isolation.run_bounded(lambda: gatherer.facts(path, source))
+    return gatherer.facts(path, source)
 
 
 def judged(facts: FileFacts) -> bool:
