@@ -24,13 +24,15 @@ def in_pool(
     task: Callable[[list[T]], list[R]],
     initializer: Callable[..., None],
     initargs: tuple[object, ...],
+    first: int = BATCH_SIZE,
 ) -> Iterator[tuple[T, R]]:
     """Each item with its result from ``task``, run over batches of items in ``jobs`` worker
-    processes, each set up by ``initializer(*initargs)``; in the items' order."""
+    processes, each set up by ``initializer(*initargs)``; in the items' order. ``first``: the
+    size of the first batches (1 for items that may each take seconds)."""
     # Imported here: a run that stays in-process (the pre-commit case) does not pay for it.
     import multiprocessing
 
-    batches = Batches(items, BATCH_SIZE, MAX_BATCH_SIZE, every=2 * jobs)
+    batches = Batches(items, first, MAX_BATCH_SIZE, every=2 * jobs)
     with multiprocessing.Pool(jobs, initializer, initargs) as pool:
         # imap keeps the order of the batches, so diffs come out in a stable order too.
         for results in pool.imap(task, batches):

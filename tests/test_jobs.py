@@ -88,6 +88,31 @@ def test_a_large_run_uses_the_pool(in_tmp: Path, monkeypatch: pytest.MonkeyPatch
     assert started == [2]
 
 
+def test_a_few_big_files_checked_after_the_view_use_the_pool(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `fix`, a file that names a retiring model is checked once the view has spoken; a
+    project's big catalogues are too. A few such files are shared between the workers when
+    their bytes, besides the largest file's, are worth it (POOL_BYTES, small here)."""
+    started = []
+    real_pool = multiprocessing.Pool
+
+    def pool(*args: object, **kwargs: object) -> object:
+        started.append(args[0])
+        return real_pool(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(multiprocessing, "Pool", pool)
+    monkeypatch.setattr(engine, "POOL_BYTES", 10)
+    (in_tmp / "one.py").write_text('MODEL = "gpt-4o"\n')
+    assert _invoke("fix", "--jobs", "2", "-q", "one.py")[0] == 0
+    assert started == []  # one file: nothing to share
+    for name in ("two.py", "three.py"):
+        (in_tmp / name).write_text('MODEL = "gpt-4o"\n')
+    assert _invoke("fix", "--jobs", "2", "-q", ".")[0] == 0
+    assert started == [2]
+    assert (in_tmp / "three.py").read_text() == 'MODEL = "gpt-4.1"\n'
+
+
 def test_jobs_must_be_positive(in_tmp: Path) -> None:
     result = CliRunner().invoke(main, ["lint", "--jobs", "0"])
     assert result.exit_code == 2
