@@ -72,15 +72,22 @@ def test_a_small_run_stays_in_process(in_tmp: Path, monkeypatch: pytest.MonkeyPa
     assert out.count("MIG001") == 2 * sum(1 for i in range(engine.POOL_THRESHOLD - 1) if i % 3)
 
 
-def test_a_large_run_uses_the_pool(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    started = []
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The worker count of each pool the test starts, in order."""
+    started: list[int] = []
     real_pool = multiprocessing.Pool
 
     def pool(*args: object, **kwargs: object) -> object:
-        started.append(args[0])
+        started.append(args[0])  # type: ignore[arg-type]
         return real_pool(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(multiprocessing, "Pool", pool)
+    return started
+
+
+def test_a_large_run_uses_the_pool(in_tmp: Path, pools: list[int]) -> None:
+    started = pools
     _tree(in_tmp / "src", engine.POOL_THRESHOLD)
     assert _invoke("lint", "--jobs", "2", "-q", "src")[0] == 1
     assert started == [2]  # one pass reads each file for the view and checks it
@@ -89,19 +96,12 @@ def test_a_large_run_uses_the_pool(in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_few_big_files_checked_after_the_view_use_the_pool(
-    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+    in_tmp: Path, pools: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With `fix`, a file that names a retiring model is checked once the view has spoken; a
     project's big catalogues are too. A few such files are shared between the workers when
     their bytes, besides the largest file's, are worth it (POOL_BYTES, small here)."""
-    started = []
-    real_pool = multiprocessing.Pool
-
-    def pool(*args: object, **kwargs: object) -> object:
-        started.append(args[0])
-        return real_pool(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(multiprocessing, "Pool", pool)
+    started = pools
     monkeypatch.setattr(engine, "POOL_BYTES", 10)
     (in_tmp / "one.py").write_text('MODEL = "gpt-4o"\n')
     assert _invoke("fix", "--jobs", "2", "-q", "one.py")[0] == 0
