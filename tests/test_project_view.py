@@ -285,3 +285,15 @@ def test_the_facts_walk_every_node_in_the_order_of_ast_walk() -> None:
     source = (FIXTURES / "safety" / "catalogue_dict" / "input.py").read_text()
     tree = ast.parse(source + "match m:\n    case 'gpt-4o':\n        pass\nf'{x!r:>{w}}'\n")
     assert _walk(tree) == list(ast.walk(tree))
+
+
+def test_the_facts_read_no_ast_class_newer_than_python_3_9(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On 3.9, `ast.MatchValue` does not exist: reading it raised, the view took the module for
+    # unreadable, and a value coupled with a comparison got a safe fix.
+    monkeypatch.delattr(ast, "MatchValue")
+    gatherer = Gatherer(load_settings(None).ruleset)
+    source = b'MODEL = "gpt-4o"\nif m == "gpt-4o":\n    pass\n'
+    roles = [o.role for o in gatherer.facts("app.py", source).occurrences]
+    assert roles == ["value", "lookup"]

@@ -26,7 +26,11 @@ _NOT_NAME = re.compile(r"[^a-z0-9]")
 # them names, attributes and constants: each rule goes over its own types only, in the order of
 # the walk (the first rule to claim a literal wins, so the order must hold).
 _NODE_TYPES = [c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.AST)]
-_LOOKUP_TYPES = frozenset({ast.Compare, ast.Subscript, ast.Call, ast.MatchValue})
+# ``match`` came with Python 3.10; before it, no tree holds a pattern.
+_MATCH_VALUE: type[ast.AST] | None = getattr(ast, "MatchValue", None)
+_LOOKUP_TYPES = frozenset(
+    {ast.Compare, ast.Subscript, ast.Call} | ({_MATCH_VALUE} if _MATCH_VALUE else set())
+)
 _CATALOGUE_TYPES = frozenset(
     {ast.Dict, ast.Call, ast.List, ast.Tuple, ast.Set, ast.Subscript, ast.Assign, ast.AnnAssign}
     | {c for c in _NODE_TYPES if "body" in c._fields}  # ClassDef, and any body of statements
@@ -157,8 +161,10 @@ class PythonFacts:
                     first = node.args[0]
                     if isinstance(first, ast.Constant):
                         found.set(first, LOOKUP, f".{method}() lookup")
-            elif isinstance(node, ast.MatchValue) and isinstance(node.value, ast.Constant):
-                found.set(node.value, LOOKUP, "match pattern")
+            elif type(node) is _MATCH_VALUE:  # (never, before Python 3.10)
+                value = getattr(node, "value", None)
+                if isinstance(value, ast.Constant):
+                    found.set(value, LOOKUP, "match pattern")
 
     # -- catalogues ------------------------------------------------------------------------------
 
